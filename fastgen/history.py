@@ -1,0 +1,79 @@
+"""The Alembic revision history of a project, read from the files alone (no database, no import).
+
+Revision files are parsed with `ast` for their `revision` / `down_revision` literals, which is all
+that is needed to find the head a new revision must chain to.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastgen.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: str
+    down_revisions: tuple[str, ...]
+    path: Path
+
+
+def _literal(node: ast.expr) -> tuple[str, ...] | None:
+    try:
+        value = ast.literal_eval(node)
+    except ValueError:
+        return None
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def read_revision(path: Path) -> Revision | None:
+    """The revision a file declares, or None when it declares none (e.g. `__init__.py`)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read this migration: {exc}") from exc
+    values: dict[str, tuple[str, ...] | None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+            values[target.id] = _literal(value)
+    revision = values.get("revision")
+    if not revision:
+        return None
+    return Revision(revision[0], values.get("down_revision") or (), path)
+
+
+def read_history(versions_dir: Path) -> list[Revision]:
+    if not versions_dir.is_dir():
+        return []
+    revisions = (read_revision(p) for p in sorted(versions_dir.glob("*.py")))
+    return [r for r in revisions if r is not None]
+
+
+def heads(history: list[Revision]) -> list[str]:
+    referenced = {down for r in history for down in r.down_revisions}
+    return sorted(r.revision for r in history if r.revision not in referenced)
+
+
+def single_head(versions_dir: Path) -> str | None:
+    """The one head a new revision chains to (None for an empty history)."""
+    found = heads(read_history(versions_dir))
+    if len(found) > 1:
+        raise UsageError(
+            f"the migrations in {versions_dir} have {len(found)} heads: {', '.join(found)}",
+            hint="merge them first: `alembic merge heads -m merge`",
+        )
+    return found[0] if found else None

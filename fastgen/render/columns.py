@@ -1,0 +1,174 @@
+"""How each spec field becomes a column: the SQLAlchemy type (for migrations) and the
+SQLModel declaration (for models). Both sides are derived here so they cannot disagree,
+which is what keeps `alembic check` clean in generated projects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+
+from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, ResourceSpec
+
+DEFAULT_DECIMAL = (10, 2)
+EMAIL_MAX_LENGTH = 320
+URL_MAX_LENGTH = 2083
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_HASH_LENGTH = 255
+
+# Constraint names follow one convention, in the generated metadata and in migrations alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PY_TYPES: dict[FieldType, str] = {
+    FieldType.STR: "str",
+    FieldType.TEXT: "str",
+    FieldType.INT: "int",
+    FieldType.FLOAT: "float",
+    FieldType.DECIMAL: "Decimal",
+    FieldType.BOOL: "bool",
+    FieldType.DATE: "date",
+    FieldType.DATETIME: "datetime",
+    FieldType.TIME: "time",
+    FieldType.UUID: "uuid.UUID",
+    FieldType.EMAIL: "EmailStr",
+    FieldType.URL: "str",
+    FieldType.JSON: "dict[str, Any]",
+    FieldType.PASSWORD: "str",
+}
+
+PY_IMPORTS: dict[FieldType, tuple[str, ...]] = {
+    FieldType.DECIMAL: ("from decimal import Decimal",),
+    FieldType.DATE: ("from datetime import date",),
+    FieldType.DATETIME: ("from datetime import datetime", "from sqlalchemy import DateTime"),
+    FieldType.TIME: ("from datetime import time",),
+    FieldType.UUID: ("import uuid",),
+    FieldType.EMAIL: ("from pydantic import EmailStr",),
+    FieldType.JSON: ("from typing import Any", "from sqlalchemy import JSON"),
+    FieldType.TEXT: ("from sqlalchemy import Text",),
+    FieldType.ENUM: ("from enum import StrEnum",),
+}
+
+
+def enum_class_name(resource: ResourceSpec, field: FieldSpec) -> str:
+    return resource.resource + "".join(part.capitalize() for part in field.name.split("_"))
+
+
+def decimal_digits(field: FieldSpec) -> tuple[int, int]:
+    return (
+        field.max_digits if field.max_digits is not None else DEFAULT_DECIMAL[0],
+        field.decimal_places if field.decimal_places is not None else DEFAULT_DECIMAL[1],
+    )
+
+
+def effective_max_length(field: FieldSpec) -> int | None:
+    if field.max_length is not None:
+        return field.max_length
+    if field.type is FieldType.EMAIL:
+        return EMAIL_MAX_LENGTH
+    if field.type is FieldType.URL:
+        return URL_MAX_LENGTH
+    return None
+
+
+def effective_pattern(field: FieldSpec) -> str | None:
+    if field.pattern is not None:
+        return field.pattern
+    return URL_PATTERN if field.type is FieldType.URL else None
+
+
+def effective_min_length(field: FieldSpec) -> int | None:
+    if field.type is FieldType.PASSWORD and field.min_length is None:
+        return PASSWORD_MIN_LENGTH
+    return field.min_length
+
+
+def column_name(field: FieldSpec) -> str:
+    """Password fields are stored hashed, in `<name>_hash`."""
+    return f"{field.name}_hash" if field.type is FieldType.PASSWORD else field.name
+
+
+def fk_column_name(relation: RelationSpec) -> str:
+    return f"{relation.name}_id"
+
+
+def on_delete_sql(relation: RelationSpec) -> str:
+    on_delete = relation.on_delete or OnDelete.RESTRICT
+    return on_delete.value.upper()
+
+
+def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[object]:
+    """The SQLAlchemy type a field's column has in the database."""
+    kind = field.type
+    result: sa.types.TypeEngine[object]
+    if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL):
+        result = sa.String(length=effective_max_length(field))
+    elif kind is FieldType.PASSWORD:
+        result = sa.String(length=PASSWORD_HASH_LENGTH)
+    elif kind is FieldType.TEXT:
+        result = sa.Text()
+    elif kind is FieldType.INT:
+        result = sa.Integer()
+    elif kind is FieldType.FLOAT:
+        result = sa.Float()
+    elif kind is FieldType.DECIMAL:
+        precision, scale = decimal_digits(field)
+        result = sa.Numeric(precision=precision, scale=scale)
+    elif kind is FieldType.BOOL:
+        result = sa.Boolean()
+    elif kind is FieldType.DATE:
+        result = sa.Date()
+    elif kind is FieldType.DATETIME:
+        result = sa.DateTime(timezone=True)
+    elif kind is FieldType.TIME:
+        result = sa.Time()
+    elif kind is FieldType.UUID:
+        result = sa.Uuid()
+    elif kind is FieldType.JSON:
+        result = sa.JSON()
+    else:  # enum
+        assert field.values is not None
+        result = sa.Enum(*field.values, name=enum_class_name(resource, field).lower())
+    return result
+
+
+def build_table(
+    resource: ResourceSpec, metadata: sa.MetaData, tables: Mapping[str, str]
+) -> sa.Table:
+    """The table a resource maps to, exactly as the generated SQLModel model declares it."""
+    columns: list[sa.Column[object]] = [sa.Column("id", sa.Integer(), primary_key=True)]
+    for field in resource.fields:
+        columns.append(
+            sa.Column(
+                column_name(field),
+                sa_type(resource, field),
+                nullable=field.optional,
+                unique=field.unique or None,
+                index=field.index or None,
+            )
+        )
+    for relation in resource.relations:
+        if relation.kind != "belongs_to":
+            continue
+        columns.append(
+            sa.Column(
+                fk_column_name(relation),
+                sa.Integer(),
+                sa.ForeignKey(
+                    f"{tables[relation.target]}.id", ondelete=on_delete_sql(relation)
+                ),
+                nullable=relation.optional,
+                index=True,
+            )
+        )
+    columns.append(sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
+    columns.append(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
+    return sa.Table(resource.table, metadata, *columns)
+

@@ -1,0 +1,84 @@
+"""Alembic revisions rendered without a database.
+
+Operations are built as `alembic.operations.ops` objects from the tables the specs describe and
+rendered by Alembic's own renderer; the downgrade is always `upgrade_ops.reverse()`. The revision
+id is derived from the content, so the same change gives the same file on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jinja2
+import sqlalchemy as sa
+from alembic.autogenerate import render_python_code
+from alembic.operations import ops
+
+from fastgen.render.pyformat import format_python
+
+_GENERATED_COMMENT = re.compile(r"^\s*# ### .* ###\n", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RenderedRevision:
+    revision: str
+    filename: str
+    text: str
+
+
+def create_table_ops(table: sa.Table) -> list[ops.MigrateOperation]:
+    """`create_table` plus one `create_index` per index, the way autogenerate orders them."""
+    result: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(table)]
+    for index in sorted(table.indexes, key=lambda i: str(i.name)):
+        result.append(ops.CreateIndexOp.from_index(index))
+    return result
+
+
+def _enum_drops(operations: Sequence[ops.MigrateOperation]) -> list[str]:
+    """Native enum types outlive `drop_table` on PostgreSQL; the downgrade drops them too."""
+    names: list[str] = []
+    for operation in operations:
+        if isinstance(operation, ops.CreateTableOp):
+            for column in operation.columns:
+                if isinstance(column, sa.Column) and isinstance(column.type, sa.Enum):
+                    names.append(str(column.type.name))
+    return [f'    sa.Enum(name="{name}").drop(op.get_bind(), checkfirst=True)' for name in names]
+
+
+def _body(operations: ops.UpgradeOps | ops.DowngradeOps, extra: list[str]) -> str:
+    code = _GENERATED_COMMENT.sub("", render_python_code(operations) + "\n").rstrip()
+    parts = ([code] if code.strip() else []) + extra
+    return "\n".join(parts) if parts else "    pass"
+
+
+def slug(message: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:60]
+
+
+def render_revision(
+    env: jinja2.Environment,
+    operations: list[ops.MigrateOperation],
+    *,
+    message: str,
+    down_revision: str | None,
+    sequence: int,
+) -> RenderedRevision:
+    upgrade_ops = ops.UpgradeOps(ops=list(operations))
+    upgrade = _body(upgrade_ops, [])
+    downgrade = _body(upgrade_ops.reverse(), _enum_drops(operations))
+    digest = hashlib.sha256(
+        "\0".join([down_revision or "", message, upgrade, downgrade]).encode()
+    ).hexdigest()
+    revision = digest[:12]
+    filename = f"{sequence:04d}_{slug(message)}.py"
+    text = env.get_template("migration/revision.py.jinja").render(
+        message=message,
+        revision=revision,
+        down_revision=down_revision,
+        upgrade=upgrade,
+        downgrade=downgrade,
+    )
+    return RenderedRevision(revision, filename, format_python(text, filename))

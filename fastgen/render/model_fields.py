@@ -1,0 +1,193 @@
+"""Python source fragments for each field of the generated SQLModel family.
+
+The blueprints stay readable by receiving ready-made fragments (`title: str = Field(...)`)
+instead of re-deriving annotations and constraints in Jinja.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastgen.render.columns import (
+    PASSWORD_HASH_LENGTH,
+    PY_IMPORTS,
+    PY_TYPES,
+    column_name,
+    decimal_digits,
+    effective_max_length,
+    effective_min_length,
+    effective_pattern,
+    enum_class_name,
+    fk_column_name,
+    on_delete_sql,
+)
+from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
+
+
+@dataclass(frozen=True)
+class EnumView:
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One attribute as it appears in each class of the model family."""
+
+    name: str
+    column: str
+    spec: FieldSpec | None
+    declaration: str  # in Base / table / Create: `title: str = Field(max_length=200)`
+    update_declaration: str  # in Update: `title: str | None = Field(default=None, ...)`
+    required: bool  # NOT NULL in the table and required on create
+
+    @property
+    def nullable_on_update(self) -> bool:
+        return not self.required
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(value)
+
+
+def _default_source(resource: ResourceSpec, field: FieldSpec) -> str:
+    value = field.default
+    if value is None:
+        return "None"
+    kind = field.type
+    if kind is FieldType.ENUM:
+        return f"{enum_class_name(resource, field)}.{value}"
+    if kind is FieldType.DECIMAL:
+        return f"Decimal({_literal(str(value))})"
+    if kind is FieldType.DATE:
+        return f"date.fromisoformat({_literal(str(value))})"
+    if kind is FieldType.DATETIME:
+        return f"datetime.fromisoformat({_literal(str(value))})"
+    if kind is FieldType.TIME:
+        return f"time.fromisoformat({_literal(str(value))})"
+    if kind is FieldType.UUID:
+        return f"uuid.UUID({_literal(str(value))})"
+    if kind is FieldType.FLOAT:
+        return repr(float(value))
+    return _literal(value)
+
+
+def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
+    args: list[str] = []
+    min_length = effective_min_length(field)
+    max_length = effective_max_length(field)
+    pattern = effective_pattern(field)
+    if min_length is not None:
+        args.append(f"min_length={min_length}")
+    if max_length is not None:
+        args.append(f"max_length={max_length}")
+    if pattern is not None:
+        args.append(f"regex={_literal(pattern)}")
+    for bound in ("ge", "gt", "le", "lt"):
+        value = getattr(field, bound)
+        if value is not None:
+            args.append(f"{bound}={value!r}")
+    if field.type is FieldType.DECIMAL:
+        digits, places = decimal_digits(field)
+        args.append(f"max_digits={digits}")
+        args.append(f"decimal_places={places}")
+    if field.description:
+        args.append(f"description={_literal(field.description)}")
+    return args
+
+
+def _column_args(field: FieldSpec) -> list[str]:
+    args: list[str] = []
+    if field.unique:
+        args.append("unique=True")
+    if field.index:
+        args.append("index=True")
+    if field.type is FieldType.TEXT:
+        args.append("sa_type=Text")
+    elif field.type is FieldType.DATETIME:
+        args.append("sa_type=DateTime(timezone=True)")
+    elif field.type is FieldType.JSON:
+        args.append("sa_type=JSON")
+    return args
+
+
+def python_type(resource: ResourceSpec, field: FieldSpec) -> str:
+    if field.type is FieldType.ENUM:
+        return enum_class_name(resource, field)
+    return PY_TYPES[field.type]
+
+
+def field_view(resource: ResourceSpec, field: FieldSpec) -> FieldView:
+    base_type = python_type(resource, field)
+    constraints = _constraints(resource, field)
+    column_args = _column_args(field)
+    if field.type is FieldType.PASSWORD:
+        # The plain password exists only in Create / Update; the table stores the hash.
+        column_args = []
+    if field.has_default or field.optional:
+        default = _default_source(resource, field) if field.has_default else "None"
+        lead = [f"default={default}"]
+    else:
+        lead = []
+    annotation = f"{base_type} | None" if field.optional else base_type
+    declaration = _declare(field.name, annotation, [*lead, *constraints, *column_args])
+    update_args = ["default=None", *constraints, *column_args]
+    update_declaration = f"{field.name}: {base_type} | None = Field({', '.join(update_args)})"
+    return FieldView(
+        name=field.name,
+        column=column_name(field),
+        spec=field,
+        declaration=declaration,
+        update_declaration=update_declaration,
+        required=not field.optional,
+    )
+
+
+def password_hash_view(field: FieldSpec) -> FieldView:
+    name = column_name(field)
+    declaration = f"{name}: str = Field(max_length={PASSWORD_HASH_LENGTH})"
+    if field.optional:
+        declaration = f"{name}: str | None = Field(default=None, max_length={PASSWORD_HASH_LENGTH})"
+    return FieldView(
+        name=name,
+        column=name,
+        spec=None,
+        declaration=declaration,
+        update_declaration=declaration,
+        required=not field.optional,
+    )
+
+
+def foreign_key_view(relation: RelationSpec, target_table: str) -> FieldView:
+    name = fk_column_name(relation)
+    args = [
+        f'foreign_key="{target_table}.id"',
+        f'ondelete="{on_delete_sql(relation)}"',
+        "index=True",
+    ]
+    if relation.optional:
+        declaration = f"{name}: int | None = Field(default=None, {', '.join(args)})"
+    else:
+        declaration = f"{name}: int = Field({', '.join(args)})"
+    update_declaration = f"{name}: int | None = Field(default=None)"
+    return FieldView(
+        name=name,
+        column=name,
+        spec=None,
+        declaration=declaration,
+        update_declaration=update_declaration,
+        required=not relation.optional,
+    )
+
+
+def field_imports(field: FieldSpec) -> tuple[str, ...]:
+    return () if field.type is FieldType.PASSWORD else PY_IMPORTS.get(field.type, ())
+
+
+def _declare(name: str, annotation: str, args: list[str]) -> str:
+    if not args:
+        return f"{name}: {annotation}"
+    return f"{name}: {annotation} = Field({', '.join(args)})"

@@ -1,0 +1,68 @@
+"""The applied state of a project: every resource spec as of the last successful command.
+
+It lives in the project's lock file (JSON, sorted, stable) and is the base of every diff:
+a change is always state against state, never spec against generated code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fastgen.errors import UsageError
+from fastgen.spec.model import ResourceSpec
+
+LOCK_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    resources: Mapping[str, ResourceSpec] = field(default_factory=dict)
+
+    def with_resource(self, spec: ResourceSpec) -> ProjectState:
+        resources = dict(self.resources)
+        resources[spec.resource] = spec
+        return ProjectState(resources=dict(sorted(resources.items())))
+
+    def tables(self) -> dict[str, str]:
+        """Class name -> table name, for resolving relation targets."""
+        return {name: spec.table for name, spec in self.resources.items()}
+
+
+def dump_lock(state: ProjectState) -> str:
+    document: dict[str, Any] = {
+        "fastgen_lock": LOCK_FORMAT,
+        "resources": {
+            name: spec.model_dump(mode="json", exclude_unset=True)
+            for name, spec in sorted(state.resources.items())
+        },
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def parse_lock(text: str, origin: str) -> ProjectState:
+    try:
+        document = json.loads(text)
+        if document.get("fastgen_lock") != LOCK_FORMAT:
+            raise ValueError(f"unsupported lock format {document.get('fastgen_lock')!r}")
+        resources = {
+            name: ResourceSpec.model_validate(data)
+            for name, data in sorted(document["resources"].items())
+        }
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
+        raise UsageError(
+            f"{origin}: the lock file is damaged: {exc}",
+            hint="restore it from version control; fastgen never edits it by hand",
+        ) from exc
+    return ProjectState(resources=resources)
+
+
+def read_lock(path: Path) -> ProjectState:
+    if not path.exists():
+        return ProjectState()
+    return parse_lock(path.read_text(encoding="utf-8"), str(path))
