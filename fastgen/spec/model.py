@@ -47,11 +47,15 @@ class OnDelete(StrEnum):
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 ClassName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9]*$")]
-RateLimit = Annotated[
-    str,
-    StringConstraints(pattern=r"^[1-9][0-9]*\s*(/|per\s+)\s*([1-9][0-9]*\s+)?(second|minute|hour|day)s?$"),
-]
+RATE_LIMIT_PATTERN = r"^[1-9][0-9]*\s*(/|per\s+)\s*([1-9][0-9]*\s+)?(second|minute|hour|day)s?$"
+PATH_PATTERN = r"^(/[a-z0-9][a-z0-9_-]*)+$"
+RateLimit = Annotated[str, StringConstraints(pattern=RATE_LIMIT_PATTERN)]
 Scalar = str | int | float | bool | None
+
+# A decimal field without max_digits / decimal_places keeps None in its FieldSpec; renderers apply
+# these defaults (and the loader checks defaults and values against them).
+DEFAULT_MAX_DIGITS = 10
+DEFAULT_DECIMAL_PLACES = 2
 
 
 class _Frozen(BaseModel):
@@ -152,7 +156,7 @@ class ResourceSpec(_Frozen):
     version: Literal[1] = 1
     resource: ClassName
     table: Identifier
-    path: Annotated[str, StringConstraints(pattern=r"^(/[a-z0-9][a-z0-9_-]*)+$")]
+    path: Annotated[str, StringConstraints(pattern=PATH_PATTERN)]
     fields: tuple[FieldSpec, ...]
     relations: tuple[RelationSpec, ...] = ()
     access: Access = Access()

@@ -31,3 +31,8 @@ def pluralize(word: str) -> str:
 
 def default_table(resource: str) -> str:
     return pluralize(snake_case(resource))
+
+
+def default_path(table: str) -> str:
+    """`book_authors` -> `/book-authors`."""
+    return "/" + table.replace("_", "-")

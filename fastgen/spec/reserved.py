@@ -186,7 +186,9 @@ def attribute_name_problem(name: str) -> Problem | None:
     if keyword.iskeyword(name):
         return Problem(f"'{name}' is a Python keyword", _rename(name))
     if name in MODEL_ATTRIBUTES or name.startswith("model_"):
-        return Problem(f"'{name}' would shadow an attribute of SQLModel/pydantic models", _rename(name))
+        return Problem(
+            f"'{name}' would shadow an attribute of SQLModel/pydantic models", _rename(name)
+        )
     if name.lower() in SQL_WORDS:
         return Problem(f"'{name}' is a reserved SQL word", _rename(name))
     return None
@@ -195,7 +197,9 @@ def attribute_name_problem(name: str) -> Problem | None:
 def table_name_problem(name: str) -> Problem | None:
     """Why `name` cannot be a table name, or None when it is fine."""
     if name.lower() in SQL_WORDS:
-        return Problem(f"'{name}' is a reserved SQL word", f"choose another table name, e.g. '{name}s'")
+        return Problem(
+            f"'{name}' is a reserved SQL word", f"choose another table name, e.g. '{name}s'"
+        )
     if name in RESERVED_TABLES:
         return Problem(f"'{name}' is used by Alembic", "choose another table name")
     return None

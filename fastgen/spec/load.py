@@ -1,0 +1,416 @@
+"""Load YAML resource specs into `ResourceSpec` values, reporting every problem with its location.
+
+`load_spec_text`, `load_spec` and `load_specs` either return validated specs or raise one
+`SpecError` carrying a `Diagnostic` per problem (file, line, column, dotted path, message, hint).
+Nothing else escapes for bad input: YAML syntax errors, unreadable files and pydantic validation
+errors all become located diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fastgen.errors import Diagnostic, SpecError
+from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute_name
+from fastgen.spec.model import PATH_PATTERN, ResourceSpec
+from fastgen.spec.names import default_path, default_table
+from fastgen.spec.reserved import class_name_problem, table_name_problem
+from fastgen.spec.sections import (
+    CLASS_NAME,
+    Target,
+    check_access,
+    check_limits,
+    check_relations,
+    report_duplicates,
+    unknown_key,
+)
+from fastgen.spec.source import Report, Span, YMap, YScalar, describe, did_you_mean, parse
+
+__all__ = ["load_spec", "load_spec_text", "load_specs"]
+
+TOP_KEYS = ("version", "resource", "table", "path", "fields", "relations", "access", "limits")
+_PATH = re.compile(PATH_PATTERN)
+
+
+@dataclass
+class _Draft:
+    """One file after its own checks; cross-file checks and model building come after."""
+
+    report: Report
+    resource: str | None = None
+    resource_span: Span | None = None
+    table: str | None = None
+    table_span: Span | None = None
+    path: str | None = None
+    path_span: Span | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    where: Where = field(default_factory=dict)
+
+
+def load_spec_text(
+    text: str,
+    file: str,
+    *,
+    known_resources: Collection[str] = (),
+    roles: Collection[str] | None = None,
+) -> ResourceSpec:
+    """Load one spec from `text`; `file` is the name shown in diagnostics."""
+    draft = _check(text, file, roles)
+    known = set(known_resources)
+    if draft.resource is not None:
+        known.add(draft.resource)
+    return _finish([draft], known)[0]
+
+
+def load_spec(
+    path: Path,
+    *,
+    display: str | None = None,
+    known_resources: Collection[str] = (),
+    roles: Collection[str] | None = None,
+) -> ResourceSpec:
+    """Load one spec file. `display` is the file name shown in diagnostics (default: `path`)."""
+    file = display if display is not None else str(path)
+    text = _read(path, file)
+    return load_spec_text(text, file, known_resources=known_resources, roles=roles)
+
+
+def load_specs(
+    paths: Sequence[Path],
+    *,
+    known_resources: Collection[str] = (),
+    roles: Collection[str] | None = None,
+) -> list[ResourceSpec]:
+    """Load several spec files whose relations may refer to each other.
+
+    Diagnostics of all files are collected and raised together as one `SpecError`.
+    """
+    drafts: list[_Draft] = []
+    unreadable: list[Diagnostic] = []
+    for path in paths:
+        try:
+            text = _read(path, str(path))
+        except SpecError as error:
+            unreadable.extend(error.diagnostics)
+            continue
+        drafts.append(_check(text, str(path), roles))
+    known = set(known_resources) | {d.resource for d in drafts if d.resource is not None}
+    _check_unique(drafts)
+    try:
+        specs = _finish(drafts, known)
+    except SpecError as error:
+        raise SpecError(unreadable + error.diagnostics) from None
+    if unreadable:
+        raise SpecError(unreadable)
+    return specs
+
+
+def _read(path: Path, file: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SpecError([Diagnostic(file, 1, 1, "", f"cannot read the file: {reason}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        message = f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})"
+        raise SpecError([Diagnostic(file, line, col, "", message)]) from None
+
+
+# -- one file
+
+
+def _check(text: str, file: str, roles: Collection[str] | None) -> _Draft:
+    report = Report(file, text)
+    draft = _Draft(report)
+    root = parse(report)
+    if root is None:
+        if report.ok:
+            report.error(
+                None, "", "the spec is empty", "start with 'version: 1' and 'resource: Name'"
+            )
+        return draft
+    if not isinstance(root, YMap):
+        report.error(
+            None,
+            "",
+            "a spec must be a mapping of keys such as 'version' and 'resource', "
+            f"got {describe(root)}",
+        )
+        return draft
+    report_duplicates(report, root, "")
+    for entry in root.entries:
+        if entry.key not in TOP_KEYS:
+            unknown_key(report, entry, "", TOP_KEYS, "key")
+    _version(report, root)
+    _resource(draft, root)
+    _table_and_path(draft, root)
+    fields, names = _fields(draft, root)
+    draft.data["fields"] = fields
+    for key in ("relations", "access", "limits"):
+        section = root.get(key)
+        if section is None:
+            continue
+        node = section.value
+        if key == "relations":
+            relations, draft.targets = check_relations(report, node, draft.where, names)
+            draft.data["relations"] = relations
+        elif key == "access":
+            draft.data["access"] = check_access(report, node, draft.where, roles)
+        else:
+            draft.data["limits"] = check_limits(report, node, draft.where)
+    return draft
+
+
+def _missing(report: Report, root: YMap, key: str, hint: str) -> None:
+    first = root.entries[0].key_span if root.entries else None
+    at = Span(first.line, 0, first.line, 1) if first else None
+    report.error(at, key, f"missing required key '{key}'", hint)
+
+
+def _version(report: Report, root: YMap) -> None:
+    entry = root.get("version")
+    if entry is None:
+        _missing(report, root, "version", "add 'version: 1' at the top of the file")
+        return
+    node = entry.value
+    value = node.value if isinstance(node, YScalar) else None
+    if isinstance(node, YScalar) and node.bad:
+        return
+    if value == 1 and isinstance(value, int) and not isinstance(value, bool):
+        return
+    if isinstance(value, int) and not isinstance(value, bool):
+        report.error(
+            node.span,
+            "version",
+            f"unsupported spec version {value}",
+            "this version of fastgen reads spec version 1",
+        )
+    else:
+        report.error(node.span, "version", f"version must be the number 1, got {describe(node)}")
+
+
+def _resource(draft: _Draft, root: YMap) -> None:
+    report = draft.report
+    entry = root.get("resource")
+    if entry is None:
+        _missing(report, root, "resource", "add the class name, e.g. 'resource: Book'")
+        return
+    node = entry.value
+    if isinstance(node, YScalar) and node.bad:
+        return
+    value = node.value if isinstance(node, YScalar) else None
+    if not isinstance(value, str) or not CLASS_NAME.fullmatch(value):
+        suggestion = _pascal(value) if isinstance(value, str) else None
+        report.error(
+            node.span,
+            "resource",
+            f"resource must be a PascalCase class name, got {describe(node)}",
+            f"e.g. '{suggestion}'" if suggestion else "e.g. 'Book'",
+        )
+        return
+    problem = class_name_problem(value)
+    if problem is not None:
+        report.error(node.span, "resource", problem.message, problem.hint)
+        return
+    draft.resource, draft.resource_span = value, node.span
+    draft.data["resource"] = value
+    draft.where[("resource",)] = ("resource", node.span)
+
+
+def _pascal(text: str) -> str | None:
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    result = "".join(w[:1].upper() + w[1:] for w in words)
+    return result if CLASS_NAME.fullmatch(result) else None
+
+
+def _table_and_path(draft: _Draft, root: YMap) -> None:
+    report = draft.report
+    entry = root.get("table")
+    if entry is not None:
+        node = entry.value
+        value = node.value if isinstance(node, YScalar) else None
+        if isinstance(node, YScalar) and node.bad:
+            pass
+        elif not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
+            report.error(
+                node.span,
+                "table",
+                f"table must be a snake_case name, got {describe(node)}",
+                "lowercase letters, digits and '_', starting with a letter",
+            )
+        elif (problem := table_name_problem(value)) is not None:
+            report.error(node.span, "table", problem.message, problem.hint)
+        else:
+            draft.table, draft.table_span = value, node.span
+            draft.where[("table",)] = ("table", node.span)
+    elif draft.resource is not None:
+        table = default_table(draft.resource)
+        problem = table_name_problem(table)
+        if problem is not None:
+            report.error(
+                draft.resource_span,
+                "resource",
+                f"the default table {problem.message}",
+                "set 'table:' explicitly",
+            )
+        else:
+            draft.table, draft.table_span = table, draft.resource_span
+            if draft.resource_span is not None:
+                draft.where[("table",)] = ("resource", draft.resource_span)
+    if draft.table is not None:
+        draft.data["table"] = draft.table
+
+    entry = root.get("path")
+    if entry is not None:
+        node = entry.value
+        value = node.value if isinstance(node, YScalar) else None
+        if isinstance(node, YScalar) and node.bad:
+            return
+        if not isinstance(value, str) or not _PATH.fullmatch(value):
+            report.error(
+                node.span,
+                "path",
+                f"invalid path {describe(node)}",
+                "use lowercase segments of letters, digits, '-' or '_', e.g. '/books'",
+            )
+            return
+        draft.path, draft.path_span = value, node.span
+        draft.where[("path",)] = ("path", node.span)
+    elif draft.table is not None:
+        draft.path, draft.path_span = default_path(draft.table), draft.table_span
+    if draft.path is not None:
+        draft.data["path"] = draft.path
+
+
+def _fields(draft: _Draft, root: YMap) -> tuple[list[dict[str, Any]], set[str]]:
+    report = draft.report
+    entry = root.get("fields")
+    if entry is None:
+        _missing(report, root, "fields", "add 'fields:' with at least one field, e.g. 'title: str'")
+        return [], set()
+    node = entry.value
+    if isinstance(node, YScalar) and node.bad:
+        return [], set()
+    if not isinstance(node, YMap) or not node.entries:
+        empty = isinstance(node, YMap) or (isinstance(node, YScalar) and node.value is None)
+        report.error(
+            entry.key_span if empty else node.span,
+            "fields",
+            "a spec needs at least one field"
+            if empty
+            else f"fields must be a mapping, got {describe(node)}",
+            "e.g. 'fields: {title: str, pages: int?}'",
+        )
+        return [], set()
+    report_duplicates(report, node, "fields", "field")
+    result: list[dict[str, Any]] = []
+    names: set[str] = set()
+    renamed: dict[str, tuple[str, Span]] = {}
+    for item in node.entries:
+        path = f"fields.{item.key}"
+        names.add(item.key)
+        if not check_attribute_name(report, "field", item, path):
+            continue
+        data = FieldChecker(report, item, draft.where, ("fields", len(result))).check()
+        if data is None:
+            continue
+        result.append({"name": item.key, **data})
+        old = data.get("renamed_from")
+        if isinstance(old, str):
+            option = item.value.get("renamed_from") if isinstance(item.value, YMap) else None
+            span = option.value.span if option else item.key_span
+            if old in renamed:
+                report.error(
+                    span,
+                    f"{path}.renamed_from",
+                    f"field '{renamed[old][0]}' is already renamed from '{old}'",
+                )
+            renamed[old] = (item.key, span)
+    for old, (new, span) in renamed.items():
+        if old in names:
+            report.error(
+                span,
+                f"fields.{new}.renamed_from",
+                f"field '{old}' still exists",
+                f"remove 'renamed_from' or the field '{old}'",
+            )
+    return result, names
+
+
+# -- across files, then the models
+
+
+def _check_unique(drafts: list[_Draft]) -> None:
+    for attribute in ("resource", "table", "path"):
+        first: dict[str, _Draft] = {}
+        for draft in drafts:
+            value = getattr(draft, attribute)
+            if value is None:
+                continue
+            if value in first:
+                span = getattr(draft, f"{attribute}_span")
+                draft.report.error(
+                    span,
+                    attribute,
+                    f"{attribute} '{value}' is already used by {first[value].report.file}",
+                )
+            else:
+                first[value] = draft
+
+
+def _check_targets(draft: _Draft, known: set[str]) -> None:
+    for target in draft.targets:
+        if target.name in known:
+            continue
+        hint = did_you_mean(target.name, sorted(known))
+        if hint is None:
+            hint = f"add a spec for '{target.name}'"
+            if known:
+                hint += f" (known resources: {', '.join(sorted(known))})"
+        draft.report.error(target.span, target.path, f"unknown resource '{target.name}'", hint)
+
+
+def _finish(drafts: list[_Draft], known: set[str]) -> list[ResourceSpec]:
+    specs: list[ResourceSpec] = []
+    for draft in drafts:
+        _check_targets(draft, known)
+        if draft.report.ok:
+            spec = _build(draft)
+            if spec is not None:
+                specs.append(spec)
+    diagnostics = [d for draft in drafts for d in draft.report.diagnostics]
+    if diagnostics:
+        raise SpecError(diagnostics)
+    return specs
+
+
+def _build(draft: _Draft) -> ResourceSpec | None:
+    """Validate the checked data with the models; their errors are mapped back to positions."""
+    try:
+        return ResourceSpec.model_validate({"version": 1, **draft.data})
+    except ValidationError as error:
+        for problem in error.errors():
+            loc = tuple(problem["loc"])
+            path, span = _locate(draft.where, loc)
+            draft.report.error(span, path, str(problem["msg"]))
+        return None
+
+
+def _locate(where: Where, loc: tuple[str | int, ...]) -> tuple[str, Span | None]:
+    for end in range(len(loc), 0, -1):
+        found = where.get(loc[:end])
+        if found is not None:
+            return found
+    return ".".join(str(part) for part in loc), None
