@@ -85,7 +85,7 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     if max_length is not None:
         args.append(f"max_length={max_length}")
     if pattern is not None:
-        args.append(f"regex={_literal(pattern)}")
+        args.append(f"schema_extra={{\"pattern\": {_literal(pattern)}}}")
     for bound in ("ge", "gt", "le", "lt"):
         value = getattr(field, bound)
         if value is not None:

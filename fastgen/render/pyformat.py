@@ -16,7 +16,7 @@ from fastgen.errors import FastgenError
 _SETTINGS = [
     "--isolated",
     "--line-length",
-    "88",
+    "100",
     "--target-version",
     "py311",
 ]

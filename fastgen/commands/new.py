@@ -1,0 +1,67 @@
+"""`fastgen new NAME`: a runnable project skeleton."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import fastgen
+from fastgen.commands.outcome import Outcome
+from fastgen.errors import UsageError
+from fastgen.project import LOCK_FILE
+from fastgen.render.environment import make_environment, packaged_templates
+from fastgen.render.pyformat import format_python
+from fastgen.state import ProjectState, dump_lock
+from fastgen.write import Changeset, FileChange
+
+DATABASES = ("sqlite", "postgresql")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def render_project(name: str, db: str) -> list[tuple[str, str]]:
+    env = make_environment()
+    context = {
+        "project_name": name,
+        "package_title": name.replace("-", " ").replace("_", " ").title(),
+        "db": db,
+        "fastgen_version": fastgen.__version__,
+    }
+    files: list[tuple[str, str]] = []
+    for template in packaged_templates("project"):
+        target = template.removeprefix("project/").removesuffix(".jinja")
+        text = env.get_template(template).render(context)
+        if target.endswith(".py"):
+            text = format_python(text, target)
+        files.append((target, text))
+    files.append((LOCK_FILE, dump_lock(ProjectState())))
+    return sorted(files)
+
+
+def new_project(name: str, *, directory: Path, db: str) -> Outcome:
+    if not _NAME.match(name):
+        raise UsageError(
+            f"invalid project name {name!r}",
+            hint="use lowercase letters, digits, '-' and '_', starting with a letter",
+        )
+    if db not in DATABASES:
+        raise UsageError(f"unknown database {db!r}", hint=f"choose one of: {', '.join(DATABASES)}")
+    root = directory / name
+    if root.exists() and any(root.iterdir()):
+        raise UsageError(
+            f"{root} already exists and is not empty",
+            hint="choose another name, or remove the folder first",
+        )
+    changes = tuple(FileChange(path, None, text) for path, text in render_project(name, db))
+    return Outcome(
+        root=root,
+        changeset=Changeset(changes),
+        summary=f"created project {name} ({db})",
+        next_steps=(
+            f"cd {name}",
+            'python -m pip install -e ".[dev]"',
+            "fastgen add resource specs/<resource>.yaml",
+            "alembic upgrade head",
+            "pytest",
+            "uvicorn app.main:app --reload",
+        ),
+    )
