@@ -14,7 +14,7 @@ from rich.markup import escape
 
 import fastgen
 from fastgen.commands.outcome import Outcome
-from fastgen.errors import ConflictError, ExitCode, FastgenError, SpecError
+from fastgen.errors import ConflictError, FastgenError, SpecError
 from fastgen.write import Action, apply
 
 if TYPE_CHECKING:
@@ -203,4 +203,3 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written")
         sys.exit(130)
-

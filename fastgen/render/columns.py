@@ -16,6 +16,7 @@ EMAIL_MAX_LENGTH = 320
 URL_MAX_LENGTH = 2083
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
 PASSWORD_HASH_LENGTH = 255
 
 # Constraint names follow one convention, in the generated metadata and in migrations alike.
@@ -75,6 +76,8 @@ def effective_max_length(field: FieldSpec) -> int | None:
         return EMAIL_MAX_LENGTH
     if field.type is FieldType.URL:
         return URL_MAX_LENGTH
+    if field.type is FieldType.PASSWORD:
+        return PASSWORD_MAX_LENGTH
     return None
 
 
@@ -161,9 +164,7 @@ def build_table(
             sa.Column(
                 fk_column_name(relation),
                 sa.Integer(),
-                sa.ForeignKey(
-                    f"{tables[relation.target]}.id", ondelete=on_delete_sql(relation)
-                ),
+                sa.ForeignKey(f"{tables[relation.target]}.id", ondelete=on_delete_sql(relation)),
                 nullable=relation.optional,
                 index=True,
             )
@@ -171,4 +172,3 @@ def build_table(
     columns.append(sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
     columns.append(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
     return sa.Table(resource.table, metadata, *columns)
-

@@ -85,7 +85,7 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     if max_length is not None:
         args.append(f"max_length={max_length}")
     if pattern is not None:
-        args.append(f"schema_extra={{\"pattern\": {_literal(pattern)}}}")
+        args.append(f'schema_extra={{"pattern": {_literal(pattern)}}}')
     for bound in ("ge", "gt", "le", "lt"):
         value = getattr(field, bound)
         if value is not None:
@@ -134,7 +134,7 @@ def field_view(resource: ResourceSpec, field: FieldSpec) -> FieldView:
         lead = []
     annotation = f"{base_type} | None" if field.optional else base_type
     declaration = _declare(field.name, annotation, [*lead, *constraints, *column_args])
-    update_args = ["default=None", *constraints, *column_args]
+    update_args = ["default=None", *constraints]
     update_declaration = f"{field.name}: {base_type} | None = Field({', '.join(update_args)})"
     return FieldView(
         name=field.name,

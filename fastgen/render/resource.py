@@ -129,11 +129,11 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "update_field": _update_field(spec),
         "page_default": page.default,
         "page_max": page.max,
-        "uses_uuid_sample": any(f.type is FieldType.UUID and f.example is None for f in payload_fields),
-        "uses_vary": any(f.pattern is not None and f.unique for f in payload_fields),
-        "uses_counter": any(
-            re.search(r"\bn\b", samples.sample(f)) for f in payload_fields
+        "uses_uuid_sample": any(
+            f.type is FieldType.UUID and f.example is None for f in payload_fields
         ),
+        "uses_vary": any(f.pattern is not None and f.unique for f in payload_fields),
+        "uses_counter": any(re.search(r"\bn\b", samples.sample(f)) for f in payload_fields),
         "uses_text": any("text(" in samples.sample(f) for f in payload_fields),
     }
 

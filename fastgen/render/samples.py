@@ -75,7 +75,7 @@ def sample(field: FieldSpec) -> str:
         label = "secret-password" if kind is FieldType.PASSWORD else field.name.replace("_", "-")
         return f"text({_q(label)}, n, {min_length}, {max_length})"
     if kind is FieldType.EMAIL:
-        return f'f"user{{n}}@example.com"'
+        return 'f"user{n}@example.com"'
     if kind is FieldType.URL:
         return f'f"https://example.com/{field.name}/{{n}}"'
     if kind in _NUMERIC:
@@ -138,11 +138,15 @@ def invalid_cases(field: FieldSpec) -> list[Case]:
     if kind in _NUMERIC:
         step = 1 if kind is FieldType.INT else Decimal("0.5")
         if field.ge is not None:
-            cases.append(Case(f"{name}-below-ge", name, _number(field, Decimal(str(field.ge)) - step)))
+            cases.append(
+                Case(f"{name}-below-ge", name, _number(field, Decimal(str(field.ge)) - step))
+            )
         if field.gt is not None:
             cases.append(Case(f"{name}-at-gt", name, _number(field, Decimal(str(field.gt)))))
         if field.le is not None:
-            cases.append(Case(f"{name}-above-le", name, _number(field, Decimal(str(field.le)) + step)))
+            cases.append(
+                Case(f"{name}-above-le", name, _number(field, Decimal(str(field.le)) + step))
+            )
         if field.lt is not None:
             cases.append(Case(f"{name}-at-lt", name, _number(field, Decimal(str(field.lt)))))
     if kind is FieldType.DECIMAL:

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job end to end: generate the bookshop example app, migrate it on SQLite and run its
+# own test suite. The app is left in ./build/bookshop; serve it with
+#   cd build/bookshop && ../../.venv/bin/uvicorn app.main:app
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+export PATH="$PWD/.venv/bin:$PATH"
+rm -rf build/bookshop
+mkdir -p build
+fastgen new bookshop -C build
+cd build/bookshop
+fastgen add resource ../../examples/bookshop/author.yaml ../../examples/bookshop/book.yaml
+alembic upgrade head
+alembic check
+pytest -q
