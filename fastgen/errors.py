@@ -1,4 +1,4 @@
-"""The error types fastgen raises. The CLI catches `FastgenError` once and maps it to an exit code."""
+"""Error types. The CLI catches `FastgenError` once and maps it to an exit code."""
 
 from __future__ import annotations
 
@@ -82,5 +82,7 @@ class ConflictError(FastgenError):
     exit_code = ExitCode.CONFLICT
 
     def __init__(self, conflicts: list[PatchConflict]) -> None:
-        super().__init__(f"{len(conflicts)} file(s) could not be patched safely; nothing was written")
+        super().__init__(
+            f"{len(conflicts)} file(s) could not be patched safely; nothing was written"
+        )
         self.conflicts = conflicts

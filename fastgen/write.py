@@ -7,6 +7,7 @@ targets are swapped in; if anything fails, the files already swapped are restore
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
@@ -73,31 +74,30 @@ def apply(root: Path, changeset: Changeset) -> None:
     """Write every pending change, or none of them."""
     pending = changeset.pending
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []  # folders this call made, removed again on failure
     try:
         for change in pending:
             target = root / change.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            _make_folders(target.parent, created)
+            fd, tmp_name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+            tmp = Path(tmp_name)
+            staged.append((tmp, target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(change.after)
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-            else:
-                os.chmod(tmp, 0o644)
-            staged.append((Path(tmp), target))
+            tmp.chmod(target.stat().st_mode & 0o7777 if target.exists() else 0o644)
     except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        _discard(staged, created)
         raise
     swapped: list[tuple[Path, str | None]] = []
     try:
-        for (tmp, target), change in zip(staged, pending, strict=True):
-            os.replace(tmp, target)
+        for (staged_tmp, target), change in zip(staged, pending, strict=True):
+            os.replace(staged_tmp, target)
             swapped.append((target, change.before))
     except BaseException:
         _restore(swapped)
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        _discard(staged, created)
         raise
 
 
@@ -107,3 +107,21 @@ def _restore(swapped: list[tuple[Path, str | None]]) -> None:
             target.unlink(missing_ok=True)
         else:
             target.write_text(before, encoding="utf-8", newline="")
+
+
+def _make_folders(folder: Path, created: list[Path]) -> None:
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _discard(staged: list[tuple[Path, Path]], created: list[Path]) -> None:
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()

@@ -130,7 +130,7 @@ def _refuse_overwrites(changes: tuple[FileChange, ...], owned: set[str]) -> None
                 PatchConflict(
                     path=c.path,
                     reason="the file already exists with other content",
-                    snippet=f"move it away, or delete it, then run the command again",
+                    snippet="move it away, or delete it, then run the command again",
                     where="(whole file)",
                 )
                 for c in clashes

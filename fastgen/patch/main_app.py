@@ -33,7 +33,10 @@ def _assigns_app(statement: cst.CSTNode) -> bool:
     return m.matches(
         statement,
         m.SimpleStatementLine(
-            body=[m.Assign(targets=[m.AssignTarget(target=m.Name("app"))]) | m.AnnAssign(target=m.Name("app"))]
+            body=[
+                m.Assign(targets=[m.AssignTarget(target=m.Name("app"))])
+                | m.AnnAssign(target=m.Name("app"))
+            ]
         ),
     )
 
@@ -47,7 +50,7 @@ def include_router(source: str, module: str) -> PatchResult:
         return PatchResult.failed(
             source, MAIN_PATH, "the file is not valid Python", snippet, "at module level"
         )
-    body = list(tree.body)
+    body: list[cst.BaseStatement] = list(tree.body)
     has_import = any(
         any(name == module for name, _ in (import_from_names(s, PACKAGE) or [])) for s in body
     )
@@ -60,7 +63,7 @@ def include_router(source: str, module: str) -> PatchResult:
         return PatchResult.failed(
             source,
             MAIN_PATH,
-            "no module-level `app = FastAPI(...)` or `app.include_router(...)` to add the router to",
+            "no module-level `app = FastAPI(...)` or `app.include_router(...)` to add to",
             snippet,
             "after the other `app.include_router(...)` calls, at module level",
         )

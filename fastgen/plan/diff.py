@@ -18,7 +18,8 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
         elif before != spec:
             raise UsageError(
                 f"resource {name} already exists and its spec has changed",
-                hint="this version adds resources only; revert the spec to the one recorded in fastgen.lock",
+                hint="this version adds resources only; "
+                "revert the spec to the one recorded in fastgen.lock",
             )
     return operations
 

@@ -6,6 +6,7 @@ which is what keeps `alembic check` clean in generated projects.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -107,10 +108,10 @@ def on_delete_sql(relation: RelationSpec) -> str:
     return on_delete.value.upper()
 
 
-def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[object]:
+def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[Any]:
     """The SQLAlchemy type a field's column has in the database."""
     kind = field.type
-    result: sa.types.TypeEngine[object]
+    result: sa.types.TypeEngine[Any]
     if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL):
         result = sa.String(length=effective_max_length(field))
     elif kind is FieldType.PASSWORD:
@@ -146,7 +147,7 @@ def build_table(
     resource: ResourceSpec, metadata: sa.MetaData, tables: Mapping[str, str]
 ) -> sa.Table:
     """The table a resource maps to, exactly as the generated SQLModel model declares it."""
-    columns: list[sa.Column[object]] = [sa.Column("id", sa.Integer(), primary_key=True)]
+    columns: list[sa.Column[Any]] = [sa.Column("id", sa.Integer(), primary_key=True)]
     for field in resource.fields:
         columns.append(
             sa.Column(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 
-from ruff.__main__ import find_ruff_bin
+from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from fastgen.errors import FastgenError
 

@@ -353,21 +353,21 @@ def _fields(draft: _Draft, root: YMap) -> tuple[list[dict[str, Any]], set[str]]:
 
 
 def _check_unique(drafts: list[_Draft]) -> None:
-    for attribute in ("resource", "table", "path"):
-        first: dict[str, _Draft] = {}
-        for draft in drafts:
+    """Resource, table and path must be unique across files (one diagnostic per file at most)."""
+    first: dict[tuple[str, str], _Draft] = {}
+    for draft in drafts:
+        for attribute in ("resource", "table", "path"):
             value = getattr(draft, attribute)
             if value is None:
                 continue
-            if value in first:
-                span = getattr(draft, f"{attribute}_span")
+            other = first.setdefault((attribute, value), draft)
+            if other is not draft:
                 draft.report.error(
-                    span,
+                    getattr(draft, f"{attribute}_span"),
                     attribute,
-                    f"{attribute} '{value}' is already used by {first[value].report.file}",
+                    f"{attribute} '{value}' is already used by {other.report.file}",
                 )
-            else:
-                first[value] = draft
+                break
 
 
 def _check_targets(draft: _Draft, known: set[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -217,7 +218,11 @@ class _Builder:
                     _span(key_node), "", "keys must be plain names, not lists or mappings"
                 )
                 continue
-            entry = Entry(str(key_node.value), _span(key_node), self.build(value_node, depth + 1))
+            value = self.build(value_node, depth + 1)
+            if isinstance(value, YScalar) and value.value is None and not value.text:
+                # `key:` with nothing after it: ruamel places the null on the next line
+                value = YScalar(None, _span(key_node), "", True)
+            entry = Entry(str(key_node.value), _span(key_node), value)
             if entry.key in entries:
                 duplicates.append((entries[entry.key], entry))
             else:
@@ -253,6 +258,13 @@ def _syntax_message(error: MarkedYAMLError) -> tuple[str, str | None]:
 def parse(report: Report) -> YNode | None:
     """Parse the report's text; on a YAML syntax error record one diagnostic and return None."""
     yaml = YAML(typ="rt")
+    with warnings.catch_warnings():
+        # e.g. ReusedAnchorWarning: legal YAML, and a library must not print to stderr
+        warnings.simplefilter("ignore")
+        return _parse(yaml, report)
+
+
+def _parse(yaml: YAML, report: Report) -> YNode | None:
     try:
         node = yaml.compose(io.StringIO(report.text))
     except MarkedYAMLError as error:
