@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import sqlalchemy as sa
 
 from fastgen.commands.outcome import Outcome
@@ -17,6 +18,7 @@ from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR, Project
 from fastgen.render.columns import NAMING_CONVENTION, build_table
 from fastgen.render.environment import make_environment
 from fastgen.render.migration import create_table_ops, render_revision
+from fastgen.render.pyformat import format_python_files
 from fastgen.render.resource import module_name, render_factories_init, render_resource
 from fastgen.spec.load import load_specs
 from fastgen.spec.model import Operation, ResourceSpec
@@ -63,11 +65,11 @@ def add_resource(project: Project, spec_paths: list[Path]) -> Outcome:
     conflicts: list[PatchConflict] = []
     registry = read_text(root, REGISTRY_PATH) or ""
     main = read_text(root, MAIN_PATH) or ""
+    rendered: list[tuple[str, str]] = []
     for spec in added:
         module = module_name(spec)
         files[f"{SPECS_DIR}/{module}.yaml"] = sources[spec.resource].read_text(encoding="utf-8")
-        for path, text in render_resource(env, spec, desired):
-            files[path] = text
+        rendered.extend(render_resource(env, spec, desired))
         for result, path in (
             (register_model_module(registry, module), REGISTRY_PATH),
             (include_router(main, module), MAIN_PATH),
@@ -82,11 +84,12 @@ def add_resource(project: Project, spec_paths: list[Path]) -> Outcome:
         raise ConflictError(conflicts)
     factories_path, factories_text = render_factories_init(env)
     if read_text(root, factories_path) is None:
-        files[factories_path] = factories_text
+        rendered.append((factories_path, factories_text))
+    files.update(format_python_files(rendered))
     files[REGISTRY_PATH] = registry
     files[MAIN_PATH] = main
 
-    revision_path, revision_text = _migration(project, added, desired)
+    revision_path, revision_text = _migration(env, project, added, desired)
     files[revision_path] = revision_text
     files[LOCK_FILE] = dump_lock(desired)
 
@@ -101,7 +104,9 @@ def add_resource(project: Project, spec_paths: list[Path]) -> Outcome:
     )
 
 
-def _migration(project: Project, added: list[ResourceSpec], state: ProjectState) -> tuple[str, str]:
+def _migration(
+    env: jinja2.Environment, project: Project, added: list[ResourceSpec], state: ProjectState
+) -> tuple[str, str]:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     tables = state.tables()
     operations = [
@@ -109,7 +114,7 @@ def _migration(project: Project, added: list[ResourceSpec], state: ProjectState)
     ]
     names = ", ".join(spec.table for spec in added)
     rendered = render_revision(
-        make_environment(project.override_dir),
+        env,
         operations,
         message=f"create {names}",
         down_revision=single_head(project.versions_dir),

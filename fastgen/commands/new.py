@@ -10,7 +10,7 @@ from fastgen.commands.outcome import Outcome
 from fastgen.errors import UsageError
 from fastgen.project import LOCK_FILE
 from fastgen.render.environment import make_environment, packaged_templates
-from fastgen.render.pyformat import format_python
+from fastgen.render.pyformat import format_python_files
 from fastgen.state import ProjectState, dump_lock
 from fastgen.write import Changeset, FileChange
 
@@ -29,12 +29,9 @@ def render_project(name: str, db: str) -> list[tuple[str, str]]:
     files: list[tuple[str, str]] = []
     for template in packaged_templates("project"):
         target = template.removeprefix("project/").removesuffix(".jinja")
-        text = env.get_template(template).render(context)
-        if target.endswith(".py"):
-            text = format_python(text, target)
-        files.append((target, text))
+        files.append((target, env.get_template(template).render(context)))
     files.append((LOCK_FILE, dump_lock(ProjectState())))
-    return sorted(files)
+    return sorted(format_python_files(files))
 
 
 def new_project(name: str, *, directory: Path, db: str) -> Outcome:

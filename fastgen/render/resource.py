@@ -2,7 +2,7 @@
 
 `resource_context` is a pure function from the spec (and the project state, for relation
 targets) to the values the blueprints need; `render_resource` renders the blueprints into
-(path, text) pairs for new files.
+(path, text) pairs for new files, unformatted: the command formats all its new files at once.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from fastgen.render.model_fields import (
     foreign_key_view,
     password_hash_view,
 )
-from fastgen.render.pyformat import format_python
 from fastgen.spec.model import FieldType, ResourceSpec
 from fastgen.spec.names import snake_case
 from fastgen.state import ProjectState
@@ -171,10 +170,10 @@ def render_resource(
     for blueprint, path in RESOURCE_BLUEPRINTS.items():
         target = path.format(module=context["module"])
         text = env.get_template(blueprint).render(context)
-        files.append((target, format_python(text, target)))
+        files.append((target, text))
     return files
 
 
 def render_factories_init(env: jinja2.Environment) -> tuple[str, str]:
     blueprint, path = FACTORIES_INIT
-    return path, format_python(env.get_template(blueprint).render(), path)
+    return path, env.get_template(blueprint).render()

@@ -135,9 +135,9 @@ class Report:
                 file=self.file,
                 line=line + 1,
                 col=col + 1,
-                path=path,
-                message=message,
-                hint=hint,
+                path=_printable(path),
+                message=_printable(message),
+                hint=None if hint is None else _printable(hint),
                 length=max(1, length),
                 source_line=source,
             )
@@ -146,6 +146,13 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.diagnostics
+
+
+def _printable(text: str) -> str:
+    """Keep a diagnostic on one line: escape newlines and other control characters."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class _TooBig(Exception):
