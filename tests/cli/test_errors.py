@@ -1,0 +1,183 @@
+"""Errors a person can act on: exit code 2 for bad input, a located message, no traceback unless
+`--debug`, and the project left exactly as it was. Plus the CLI's own help and version."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import fastgen
+
+if TYPE_CHECKING:
+    from conftest import Run, Snapshot
+
+OPEN_ACCESS = """\
+access:
+  list: [public]
+  read: [public]
+  create: [public]
+  update: [public]
+  delete: [public]
+"""
+
+TYPO_SPEC = (
+    textwrap.dedent(
+        """\
+        version: 1
+        resource: Shelf
+        fields:
+          label: {type: strng, max_length: 20}
+        """
+    )
+    + OPEN_ACCESS
+)
+
+
+def write_spec(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_a_spec_with_a_typo_is_reported_with_its_location_and_nothing_changes(
+    project: Path, run: Run, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, "shelf.yaml", TYPO_SPEC)
+    before = snapshot(project)
+
+    result = run("--project", project, "add", "resource", spec)
+
+    assert result.exit_code == 2
+    assert f"{spec}:4:17: error: fields.label.type: unknown type 'strng'" in result.stderr
+    assert "   4 |   label: {type: strng, max_length: 20}\n" in result.stderr
+    assert "     |                 ^^^^^\n" in result.stderr
+    assert "did you mean 'str'?" in result.stderr
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert snapshot(project) == before
+
+
+def test_validate_reports_the_same_diagnostic_and_exits_2(run: Run, tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, "shelf.yaml", TYPO_SPEC)
+
+    result = run("validate", spec)
+
+    assert result.exit_code == 2
+    assert f"{spec}:4:17: error:" in result.stderr
+    assert "did you mean 'str'?" in result.stderr
+
+
+def test_debug_shows_the_traceback_instead(project: Path, tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, "shelf.yaml", TYPO_SPEC)
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    command = ["-m", "fastgen", "--debug", "--project", str(project), "add", "resource", str(spec)]
+    completed = subprocess.run(
+        [sys.executable, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+    assert completed.returncode != 0
+    assert "Traceback (most recent call last)" in completed.stderr
+    assert "fastgen.errors.SpecError" in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("access", "complaint"),
+    [
+        pytest.param(
+            OPEN_ACCESS.replace("create: [public]", "create: [admin]"),
+            "access.create: admin needs authentication",
+            id="role",
+        ),
+        pytest.param(
+            OPEN_ACCESS.replace("delete: [public]", "delete: [authenticated]"),
+            "access.delete: authenticated needs authentication",
+            id="authenticated",
+        ),
+        pytest.param("", "access.list: authenticated needs authentication", id="no-access-block"),
+    ],
+)
+def test_access_that_needs_authentication_is_refused(
+    project: Path, run: Run, snapshot: Snapshot, tmp_path: Path, access: str, complaint: str
+) -> None:
+    spec = write_spec(
+        tmp_path, "vault.yaml", "version: 1\nresource: Vault\nfields:\n  label: str\n"
+    )
+    spec.write_text(spec.read_text() + access)
+    before = snapshot(project)
+
+    result = run("--project", project, "add", "resource", spec)
+
+    assert result.exit_code == 2
+    assert f"{spec}: {complaint}" in result.stderr
+    assert "does not generate yet" in result.stderr
+    assert "Traceback" not in result.output
+    assert snapshot(project) == before
+
+
+def test_outside_a_project_add_resource_says_no_project_found(
+    run: Run, tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    result = run("add", "resource", examples / "bookshop" / "author.yaml")
+
+    assert result.exit_code == 2
+    assert f"no fastgen project found at {tmp_path.resolve()} or above" in result.stderr
+    assert "fastgen new NAME" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_project_is_found_from_a_subfolder(
+    project: Path, run: Run, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project / "app" / "routers")
+
+    result = run("add", "resource", examples / "bookshop" / "author.yaml")
+
+    assert result.exit_code == 0, result.output
+    assert (project / "app" / "routers" / "author.py").is_file()
+
+
+def test_a_missing_spec_file_is_bad_input(project: Path, run: Run, tmp_path: Path) -> None:
+    result = run("--project", project, "add", "resource", tmp_path / "nope.yaml")
+
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_version(run: Run) -> None:
+    result = run("--version")
+
+    assert result.exit_code == 0
+    assert result.stdout == f"fastgen {fastgen.__version__}\n"
+
+
+def test_main_help_lists_commands_and_exit_codes(run: Run) -> None:
+    result = run("--help")
+
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())  # the help is wrapped to the terminal width
+    for word in ("new", "add", "validate", "--project", "--dry-run", "--debug"):
+        assert word in text
+    assert "Exit codes: 0 done or nothing to do;" in text
+    assert "2 bad input (spec or usage); 3 conflict with hand edits (nothing written)" in text
+
+
+def test_add_resource_help_shows_examples(run: Run) -> None:
+    result = run("add", "resource", "--help")
+
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "Examples: fastgen add resource specs/book.yaml" in text

@@ -1,0 +1,1 @@
+"""Gadgets: async FastAPI backend."""

@@ -1,0 +1,1 @@
+"""Model registry: every table module is imported here so SQLModel.metadata (and Alembic) see it."""

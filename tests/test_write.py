@@ -1,0 +1,165 @@
+"""`fastgen.write`: changesets as values, and `apply` writing all of them or none."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+import fastgen.write
+from fastgen.write import Action, Changeset, FileChange, apply, changes_for
+
+if TYPE_CHECKING:
+    from conftest import Snapshot
+
+
+def test_actions_follow_from_before_and_after() -> None:
+    assert FileChange("a.py", None, "x\n").action is Action.CREATE
+    assert FileChange("a.py", "", "").action is Action.IDENTICAL
+    assert FileChange("a.py", "x\n", "x\n").action is Action.IDENTICAL
+    assert FileChange("a.py", "x\n", "y\n").action is Action.PATCH
+    assert FileChange("a.py", "x\n", "x\r\n").action is Action.PATCH
+
+
+def test_pending_and_noop() -> None:
+    same = FileChange("same.py", "x\n", "x\n")
+    new = FileChange("new.py", None, "y\n")
+    assert Changeset((same, new)).pending == (new,)
+    assert not Changeset((same, new)).is_noop
+    assert Changeset((same,)).is_noop
+    assert Changeset(()).is_noop
+
+
+def test_diff_of_a_new_file_is_against_dev_null() -> None:
+    change = FileChange("app/models/book.py", None, "a = 1\nb = 2\n")
+    assert change.diff() == (
+        "--- /dev/null\n+++ b/app/models/book.py\n@@ -0,0 +1,2 @@\n+a = 1\n+b = 2\n"
+    )
+
+
+def test_diff_of_a_patched_file_shows_only_the_change_in_context() -> None:
+    change = FileChange("app/main.py", "a\nb\nc\n", "a\nb\nb2\nc\n")
+    assert change.diff() == (
+        "--- a/app/main.py\n+++ b/app/main.py\n@@ -1,3 +1,4 @@\n a\n b\n+b2\n c\n"
+    )
+
+
+def test_diff_of_an_identical_file_is_empty() -> None:
+    assert FileChange("x.py", "same\n", "same\n").diff() == ""
+
+
+def test_changes_for_pairs_new_text_with_what_is_on_disk(tmp_path: Path) -> None:
+    (tmp_path / "old.txt").write_text("old\n")
+    changes = changes_for(tmp_path, [("old.txt", "new\n"), ("dir/fresh.txt", "fresh\n")])
+    assert changes == (
+        FileChange("old.txt", "old\n", "new\n"),
+        FileChange("dir/fresh.txt", None, "fresh\n"),
+    )
+
+
+def make_tree(root: Path) -> Changeset:
+    """A tree with two existing files, and a changeset that patches both, leaves one file alone,
+    and creates three (one in a folder that exists, two in folders that do not)."""
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "main.py").write_text("main = 1\n")
+    (root / "app" / "keep.py").write_text("keep = 1\n")
+    (root / "run.sh").write_text("#!/bin/sh\necho old\n")
+    (root / "run.sh").chmod(0o755)
+    return Changeset(
+        (
+            FileChange("app/main.py", "main = 1\n", "main = 2\n"),
+            FileChange("app/keep.py", "keep = 1\n", "keep = 1\n"),
+            FileChange("app/book.py", None, "book = 1\n"),
+            FileChange("run.sh", "#!/bin/sh\necho old\n", "#!/bin/sh\necho new\n"),
+            FileChange("tests/factories/book.py", None, "factory = 1\n"),
+            FileChange("migrations/versions/0001_x.py", None, "revision = 'x'\r\n"),
+        )
+    )
+
+
+def test_apply_writes_every_pending_change_byte_for_byte(
+    tmp_path: Path, snapshot: Snapshot
+) -> None:
+    changeset = make_tree(tmp_path)
+
+    apply(tmp_path, changeset)
+
+    assert snapshot(tmp_path) == {
+        "app/book.py": b"book = 1\n",
+        "app/keep.py": b"keep = 1\n",
+        "app/main.py": b"main = 2\n",
+        "migrations/versions/0001_x.py": b"revision = 'x'\r\n",
+        "run.sh": b"#!/bin/sh\necho new\n",
+        "tests/factories/book.py": b"factory = 1\n",
+    }
+    assert stat.S_IMODE((tmp_path / "run.sh").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "app" / "book.py").stat().st_mode) == 0o644
+
+
+def test_apply_does_not_touch_identical_files(tmp_path: Path) -> None:
+    changeset = make_tree(tmp_path)
+    keep = tmp_path / "app" / "keep.py"
+    os.utime(keep, ns=(1_000_000_000, 1_000_000_000))
+
+    apply(tmp_path, changeset)
+
+    assert keep.stat().st_mtime_ns == 1_000_000_000
+
+
+def _fail_on_call(real: Callable[..., Any], k: int) -> Callable[..., Any]:
+    """`real`, except that its k-th call (1-based) raises OSError."""
+    calls = 0
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == k:
+            raise OSError(f"injected failure on call {k}")
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+PENDING = 5  # make_tree's changeset: every change but app/keep.py
+
+
+def folders(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
+
+
+@pytest.mark.parametrize("k", range(1, PENDING + 1))
+def test_a_failing_swap_leaves_the_tree_as_it_was(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch, k: int
+) -> None:
+    changeset = make_tree(tmp_path)
+    assert len(changeset.pending) == PENDING
+    before, before_folders = snapshot(tmp_path), folders(tmp_path)
+    monkeypatch.setattr(fastgen.write.os, "replace", _fail_on_call(os.replace, k))
+
+    with pytest.raises(OSError, match=f"injected failure on call {k}"):
+        apply(tmp_path, changeset)
+
+    # Existing files restored, new files and folders absent, no temporary files left behind.
+    assert snapshot(tmp_path) == before
+    assert folders(tmp_path) == before_folders
+    assert stat.S_IMODE((tmp_path / "run.sh").stat().st_mode) == 0o755
+
+
+@pytest.mark.parametrize("k", range(1, PENDING + 1))
+def test_a_failing_staging_write_leaves_the_tree_as_it_was(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch, k: int
+) -> None:
+    changeset = make_tree(tmp_path)
+    before, before_folders = snapshot(tmp_path), folders(tmp_path)
+    real = fastgen.write.tempfile.mkstemp
+    monkeypatch.setattr(fastgen.write.tempfile, "mkstemp", _fail_on_call(real, k))
+
+    with pytest.raises(OSError, match=f"injected failure on call {k}"):
+        apply(tmp_path, changeset)
+
+    assert snapshot(tmp_path) == before
+    assert folders(tmp_path) == before_folders
