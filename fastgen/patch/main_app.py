@@ -75,4 +75,4 @@ def include_router(source: str, module: str) -> PatchResult:
         body.insert(position, statement)
     if not has_import:
         body = insert_import(body, PACKAGE, import_line, module)
-    return PatchResult(tree.with_changes(body=body).code)
+    return PatchResult(tree.with_changes(body=body, has_trailing_newline=True).code)

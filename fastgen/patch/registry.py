@@ -24,4 +24,4 @@ def register_model_module(source: str, module: str) -> PatchResult:
         if names and any(name == module for name, _ in names):
             return PatchResult(source)
     body = insert_import(tree.body, PACKAGE, line, module)
-    return PatchResult(tree.with_changes(body=body).code)
+    return PatchResult(tree.with_changes(body=body, has_trailing_newline=True).code)

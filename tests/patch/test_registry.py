@@ -42,10 +42,6 @@ def test_the_registry_as_fastgen_new_writes_it() -> None:
     check(before, "author", after)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: patching an empty app/models/__init__.py leaves no newline at the end of file",
-)
 def test_an_empty_file_gets_the_import_and_a_final_newline() -> None:
     check("", "book", "from app.models import book as book\n")
 
