@@ -20,16 +20,9 @@ from fastgen.errors import Diagnostic, SpecError
 from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute_name
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
 from fastgen.spec.names import default_path, default_table
+from fastgen.spec.relations import CLASS_NAME, Target, check_relations
 from fastgen.spec.reserved import class_name_problem, table_name_problem
-from fastgen.spec.sections import (
-    CLASS_NAME,
-    Target,
-    check_access,
-    check_limits,
-    check_relations,
-    report_duplicates,
-    unknown_key,
-)
+from fastgen.spec.sections import check_access, check_limits, report_duplicates, unknown_key
 from fastgen.spec.source import Report, Span, YMap, YScalar, describe, did_you_mean, parse
 
 __all__ = ["load_spec", "load_spec_text", "load_specs"]

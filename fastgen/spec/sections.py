@@ -1,19 +1,16 @@
-"""Checks for the `relations:`, `access:` and `limits:` sections."""
+"""Checks for the `access:` and `limits:` sections, and helpers shared by the section checks."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
-from fastgen.spec.fields import Where, check_attribute_name
-from fastgen.spec.model import RATE_LIMIT_PATTERN, OnDelete, Operation, PageSize
-from fastgen.spec.reserved import SYSTEM_COLUMNS
+from fastgen.spec.fields import Where
+from fastgen.spec.model import RATE_LIMIT_PATTERN, Operation, PageSize
 from fastgen.spec.source import (
     Entry,
     Report,
-    Span,
     YMap,
     YNode,
     YScalar,
@@ -22,11 +19,7 @@ from fastgen.spec.source import (
     did_you_mean,
 )
 
-CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 RATE_LIMIT = re.compile(RATE_LIMIT_PATTERN)
-KINDS = ("belongs_to", "has_many", "many_to_many")
-RELATION_OPTIONS = (*KINDS, "on_delete", "optional")
-ON_DELETE = [o.value for o in OnDelete]
 OPERATIONS = [o.value for o in Operation]
 BUILTIN_SUBJECTS = ("public", "authenticated", "owner")
 LIMIT_KEYS = ("rate", *OPERATIONS, "page_size")
@@ -35,15 +28,6 @@ RATE_HINT = (
     "use '<count>/<period>' or '<count> per <period>' with second, minute, hour or day, "
     "e.g. '120/minute'"
 )
-
-
-@dataclass(frozen=True)
-class Target:
-    """A resource class a relation points to; checked once every spec is known."""
-
-    name: str
-    span: Span
-    path: str
 
 
 def report_duplicates(report: Report, node: YMap, path: str, what: str = "key") -> None:
@@ -68,7 +52,7 @@ def unknown_key(
     )
 
 
-def _mapping(report: Report, node: YNode, path: str, example: str) -> YMap | None:
+def expect_mapping(report: Report, node: YNode, path: str, example: str) -> YMap | None:
     """The node as a mapping; None (and a diagnostic unless it is null) otherwise."""
     if isinstance(node, YMap):
         return node
@@ -80,173 +64,13 @@ def _mapping(report: Report, node: YNode, path: str, example: str) -> YMap | Non
     return None
 
 
-# -- relations
-
-
-def check_relations(
-    report: Report, node: YNode, where: Where, field_names: Collection[str]
-) -> tuple[list[dict[str, Any]], list[Target]]:
-    mapping = _mapping(report, node, "relations", "'relations: {author: {belongs_to: Author}}'")
-    if mapping is None:
-        return [], []
-    report_duplicates(report, mapping, "relations", "relation")
-    result: list[dict[str, Any]] = []
-    targets: list[Target] = []
-    foreign_keys: dict[str, Entry] = {}
-    for entry in mapping.entries:
-        path = f"relations.{entry.key}"
-        if not check_attribute_name(report, "relation", entry, path):
-            continue
-        if entry.key in field_names:
-            report.error(
-                entry.key_span,
-                path,
-                f"relation '{entry.key}' has the same name as a field",
-                "rename the relation or the field",
-            )
-            continue
-        data = _relation(report, entry, path, targets)
-        if data is None:
-            continue
-        if "belongs_to" in data:
-            column = f"{entry.key}_id"
-            foreign_keys[column] = entry
-            if column in field_names:
-                report.error(
-                    entry.key_span,
-                    path,
-                    f"relation '{entry.key}' adds the column '{column}', which is already a field",
-                    f"remove the field '{column}'; the relation adds it",
-                )
-            elif column in SYSTEM_COLUMNS:
-                report.error(
-                    entry.key_span,
-                    path,
-                    f"relation '{entry.key}' would add the column '{column}', which is reserved",
-                    f"rename it, e.g. '{entry.key}_ref'",
-                )
-        where[("relations", len(result))] = (path, entry.key_span)
-        for key in data:
-            option = entry.value.get(key) if isinstance(entry.value, YMap) else None
-            if option is not None:
-                where[("relations", len(result), key)] = (f"{path}.{key}", option.value.span)
-        result.append({"name": entry.key, **data})
-    for item in result:
-        other = foreign_keys.get(item["name"])
-        clash = mapping.get(item["name"])
-        if other is not None and clash is not None:
-            report.error(
-                clash.key_span,
-                f"relations.{item['name']}",
-                f"relation '{item['name']}' has the same name as the column of "
-                f"relation '{other.key}'",
-            )
-    return result, targets
-
-
-def _relation(
-    report: Report, entry: Entry, path: str, targets: list[Target]
-) -> dict[str, Any] | None:
-    node = entry.value
-    if not isinstance(node, YMap):
-        if not (isinstance(node, YScalar) and node.bad):
-            report.error(
-                node.span,
-                path,
-                f"a relation must be a mapping, got {describe(node)}",
-                "e.g. '{belongs_to: Author}', '{has_many: Book}' or '{many_to_many: Tag}'",
-            )
-        return None
-    report_duplicates(report, node, path, "option")
-    data: dict[str, Any] = {}
-    kinds: list[Entry] = []
-    for option in node.entries:
-        key, value = option.key, option.value
-        if key not in RELATION_OPTIONS:
-            unknown_key(report, option, path, RELATION_OPTIONS, "option")
-            continue
-        if isinstance(value, YScalar) and value.bad:
-            continue
-        if key in KINDS:
-            kinds.append(option)
-            if len(kinds) > 1:
-                report.error(
-                    option.key_span,
-                    f"{path}.{key}",
-                    f"a relation has exactly one kind, but '{kinds[0].key}' is already given",
-                )
-                continue
-            if (
-                not isinstance(value, YScalar)
-                or not isinstance(value.value, str)
-                or not CLASS_NAME.fullmatch(value.value)
-            ):
-                report.error(
-                    value.span,
-                    f"{path}.{key}",
-                    f"{key} must name a resource class (PascalCase), got {describe(value)}",
-                )
-                continue
-            targets.append(Target(value.value, value.span, f"{path}.{key}"))
-            data[key] = value.value
-        elif key == "optional":
-            if not isinstance(value, YScalar) or not isinstance(value.value, bool):
-                report.error(
-                    value.span,
-                    f"{path}.optional",
-                    f"optional must be true or false, got {describe(value)}",
-                )
-                continue
-            data[key] = value.value
-        else:
-            choice = value.value if isinstance(value, YScalar) else None
-            if not isinstance(choice, str) or choice not in ON_DELETE:
-                spaced = (
-                    choice.replace("_", " ").replace("-", " ") if isinstance(choice, str) else ""
-                )
-                hint = did_you_mean(spaced, ON_DELETE) if spaced else None
-                report.error(
-                    value.span,
-                    f"{path}.on_delete",
-                    f"invalid on_delete {describe(value)}",
-                    hint or f"use one of: {', '.join(ON_DELETE)}",
-                )
-                continue
-            data[key] = OnDelete(choice)
-    if not kinds:
-        report.error(
-            entry.key_span,
-            path,
-            f"relation '{entry.key}' needs one of belongs_to, has_many or many_to_many",
-        )
-        return None
-    kind = kinds[0].key
-    for key in ("on_delete", "optional"):
-        found = node.get(key)
-        if found is not None and kind != "belongs_to":
-            report.error(
-                found.key_span, f"{path}.{key}", f"{key} only applies to belongs_to, not {kind}"
-            )
-            data.pop(key, None)
-    if data.get("on_delete") is OnDelete.SET_NULL and data.get("optional") is not True:
-        on_delete = node.get("on_delete")
-        assert on_delete is not None
-        report.error(
-            on_delete.value.span,
-            f"{path}.on_delete",
-            "on_delete 'set null' needs 'optional: true'",
-            "a required foreign key cannot be set to null",
-        )
-    return data if kind in data else None
-
-
 # -- access
 
 
 def check_access(
     report: Report, node: YNode, where: Where, roles: Collection[str] | None
 ) -> dict[str, tuple[str, ...]]:
-    mapping = _mapping(report, node, "access", "'access: {list: [public], create: [admin]}'")
+    mapping = expect_mapping(report, node, "access", "'access: {list: [public], create: [admin]}'")
     if mapping is None:
         return {}
     report_duplicates(report, mapping, "access", "operation")
@@ -344,7 +168,7 @@ def _subjects(
 
 
 def check_limits(report: Report, node: YNode, where: Where) -> dict[str, Any]:
-    mapping = _mapping(report, node, "limits", "'limits: {rate: 120/minute}'")
+    mapping = expect_mapping(report, node, "limits", "'limits: {rate: 120/minute}'")
     if mapping is None:
         return {}
     report_duplicates(report, mapping, "limits")
@@ -374,7 +198,9 @@ def check_limits(report: Report, node: YNode, where: Where) -> dict[str, Any]:
 
 
 def _page_size(report: Report, node: YNode, where: Where) -> dict[str, int] | None:
-    mapping = _mapping(report, node, "limits.page_size", "'page_size: {default: 20, max: 100}'")
+    mapping = expect_mapping(
+        report, node, "limits.page_size", "'page_size: {default: 20, max: 100}'"
+    )
     if mapping is None:
         return None
     report_duplicates(report, mapping, "limits.page_size")
