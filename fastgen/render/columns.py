@@ -29,35 +29,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-PY_TYPES: dict[FieldType, str] = {
-    FieldType.STR: "str",
-    FieldType.TEXT: "str",
-    FieldType.INT: "int",
-    FieldType.FLOAT: "float",
-    FieldType.DECIMAL: "Decimal",
-    FieldType.BOOL: "bool",
-    FieldType.DATE: "date",
-    FieldType.DATETIME: "datetime",
-    FieldType.TIME: "time",
-    FieldType.UUID: "uuid.UUID",
-    FieldType.EMAIL: "EmailStr",
-    FieldType.URL: "str",
-    FieldType.JSON: "dict[str, Any]",
-    FieldType.PASSWORD: "str",
-}
-
-PY_IMPORTS: dict[FieldType, tuple[str, ...]] = {
-    FieldType.DECIMAL: ("from decimal import Decimal",),
-    FieldType.DATE: ("from datetime import date",),
-    FieldType.DATETIME: ("from datetime import datetime", "from sqlalchemy import DateTime"),
-    FieldType.TIME: ("from datetime import time",),
-    FieldType.UUID: ("import uuid",),
-    FieldType.EMAIL: ("from pydantic import EmailStr",),
-    FieldType.JSON: ("from typing import Any", "from sqlalchemy import JSON"),
-    FieldType.TEXT: ("from sqlalchemy import Text",),
-    FieldType.ENUM: ("from enum import StrEnum",),
-}
-
 
 def enum_class_name(resource: ResourceSpec, field: FieldSpec) -> str:
     return resource.resource + "".join(part.capitalize() for part in field.name.split("_"))

@@ -11,8 +11,6 @@ from typing import Any
 
 from fastgen.render.columns import (
     PASSWORD_HASH_LENGTH,
-    PY_IMPORTS,
-    PY_TYPES,
     column_name,
     decimal_digits,
     effective_max_length,
@@ -23,6 +21,35 @@ from fastgen.render.columns import (
     on_delete_sql,
 )
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
+
+PY_TYPES: dict[FieldType, str] = {
+    FieldType.STR: "str",
+    FieldType.TEXT: "str",
+    FieldType.INT: "int",
+    FieldType.FLOAT: "float",
+    FieldType.DECIMAL: "Decimal",
+    FieldType.BOOL: "bool",
+    FieldType.DATE: "date",
+    FieldType.DATETIME: "datetime",
+    FieldType.TIME: "time",
+    FieldType.UUID: "uuid.UUID",
+    FieldType.EMAIL: "EmailStr",
+    FieldType.URL: "str",
+    FieldType.JSON: "dict[str, Any]",
+    FieldType.PASSWORD: "str",
+}
+
+PY_IMPORTS: dict[FieldType, tuple[str, ...]] = {
+    FieldType.DECIMAL: ("from decimal import Decimal",),
+    FieldType.DATE: ("from datetime import date",),
+    FieldType.DATETIME: ("from datetime import datetime", "from sqlalchemy import DateTime"),
+    FieldType.TIME: ("from datetime import time",),
+    FieldType.UUID: ("import uuid",),
+    FieldType.EMAIL: ("from pydantic import EmailStr",),
+    FieldType.JSON: ("from typing import Any", "from sqlalchemy import JSON"),
+    FieldType.TEXT: ("from sqlalchemy import Text",),
+    FieldType.ENUM: ("from enum import StrEnum",),
+}
 
 
 @dataclass(frozen=True)
@@ -37,14 +64,9 @@ class FieldView:
 
     name: str
     column: str
-    spec: FieldSpec | None
     declaration: str  # in Base / table / Create: `title: str = Field(max_length=200)`
     update_declaration: str  # in Update: `title: str | None = Field(default=None, ...)`
     required: bool  # NOT NULL in the table and required on create
-
-    @property
-    def nullable_on_update(self) -> bool:
-        return not self.required
 
 
 def _literal(value: Any) -> str:
@@ -139,7 +161,6 @@ def field_view(resource: ResourceSpec, field: FieldSpec) -> FieldView:
     return FieldView(
         name=field.name,
         column=column_name(field),
-        spec=field,
         declaration=declaration,
         update_declaration=update_declaration,
         required=not field.optional,
@@ -154,7 +175,6 @@ def password_hash_view(field: FieldSpec) -> FieldView:
     return FieldView(
         name=name,
         column=name,
-        spec=None,
         declaration=declaration,
         update_declaration=declaration,
         required=not field.optional,
@@ -176,7 +196,6 @@ def foreign_key_view(relation: RelationSpec, target_table: str) -> FieldView:
     return FieldView(
         name=name,
         column=name,
-        spec=None,
         declaration=declaration,
         update_declaration=update_declaration,
         required=not relation.optional,
