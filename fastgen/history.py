@@ -68,9 +68,9 @@ def heads(history: list[Revision]) -> list[str]:
     return sorted(r.revision for r in history if r.revision not in referenced)
 
 
-def single_head(versions_dir: Path) -> str | None:
+def single_head(history: list[Revision], versions_dir: Path) -> str | None:
     """The one head a new revision chains to (None for an empty history)."""
-    found = heads(read_history(versions_dir))
+    found = heads(history)
     if len(found) > 1:
         raise UsageError(
             f"the migrations in {versions_dir} have {len(found)} heads: {', '.join(found)}",

@@ -23,7 +23,7 @@ from fastgen.render.resource import module_name, render_factories_init, render_r
 from fastgen.spec.load import load_specs
 from fastgen.spec.model import Operation, ResourceSpec
 from fastgen.state import ProjectState, dump_lock, read_lock
-from fastgen.write import Changeset, FileChange, read_text
+from fastgen.write import Changeset, FileChange, changes_for, read_text
 
 _SUPPORTED_SUBJECTS = {"public"}
 
@@ -70,30 +70,22 @@ def add_resource(project: Project, spec_paths: list[Path]) -> Outcome:
         module = module_name(spec)
         files[f"{SPECS_DIR}/{module}.yaml"] = sources[spec.resource].read_text(encoding="utf-8")
         rendered.extend(render_resource(env, spec, desired))
-        for result, path in (
-            (register_model_module(registry, module), REGISTRY_PATH),
-            (include_router(main, module), MAIN_PATH),
-        ):
-            if result.conflict is not None:
-                conflicts.append(result.conflict)
-            elif path == REGISTRY_PATH:
-                registry = result.source
-            else:
-                main = result.source
+        registry_result = register_model_module(registry, module)
+        main_result = include_router(main, module)
+        registry, main = registry_result.source, main_result.source
+        conflicts.extend(r.conflict for r in (registry_result, main_result) if r.conflict)
     if conflicts:
         raise ConflictError(conflicts)
     factories_path, factories_text = render_factories_init(env)
     if read_text(root, factories_path) is None:
         rendered.append((factories_path, factories_text))
+    rendered.append(_migration(env, project, added, desired))
     files.update(format_python_files(rendered))
     files[REGISTRY_PATH] = registry
     files[MAIN_PATH] = main
-
-    revision_path, revision_text = _migration(env, project, added, desired)
-    files[revision_path] = revision_text
     files[LOCK_FILE] = dump_lock(desired)
 
-    changes = tuple(FileChange(path, read_text(root, path), text) for path, text in files.items())
+    changes = changes_for(root, files.items())
     _refuse_overwrites(changes, owned={REGISTRY_PATH, MAIN_PATH, LOCK_FILE})
     return Outcome(
         root=root,
@@ -113,12 +105,13 @@ def _migration(
         op for spec in added for op in create_table_ops(build_table(spec, metadata, tables))
     ]
     names = ", ".join(spec.table for spec in added)
+    history = read_history(project.versions_dir)
     rendered = render_revision(
         env,
         operations,
         message=f"create {names}",
-        down_revision=single_head(project.versions_dir),
-        sequence=len(read_history(project.versions_dir)) + 1,
+        down_revision=single_head(history, project.versions_dir),
+        sequence=len(history) + 1,
     )
     return f"{VERSIONS_DIR}/{rendered.filename}", rendered.text
 

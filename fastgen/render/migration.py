@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import render_python_code
 from alembic.operations import ops
 
-from fastgen.render.pyformat import format_python
-
 _GENERATED_COMMENT = re.compile(r"^\s*# ### .* ###\n", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class RenderedRevision:
+    """`text` is unformatted: the command formats it with its other new Python files."""
+
     revision: str
     filename: str
     text: str
@@ -81,4 +81,4 @@ def render_revision(
         upgrade=upgrade,
         downgrade=downgrade,
     )
-    return RenderedRevision(revision, filename, format_python(text, filename))
+    return RenderedRevision(revision, filename, text)
