@@ -8,6 +8,7 @@ hand-edited input and never reformat code they do not touch.
 
 from fastgen.patch.base import PatchResult
 from fastgen.patch.main_app import include_router
+from fastgen.patch.merge import merge_generated
 from fastgen.patch.registry import register_model_module
 
-__all__ = ["PatchResult", "include_router", "register_model_module"]
+__all__ = ["PatchResult", "include_router", "merge_generated", "register_model_module"]
