@@ -1,6 +1,27 @@
 """Operations (what changes between two project states) and the diff that finds them."""
 
 from fastgen.plan.diff import diff
-from fastgen.plan.operations import AddResource, Category, Operation
+from fastgen.plan.operations import (
+    AddField,
+    AddResource,
+    AlterField,
+    Category,
+    ChangeResource,
+    Operation,
+    RemoveField,
+    RenameField,
+    Safety,
+)
 
-__all__ = ["AddResource", "Category", "Operation", "diff"]
+__all__ = [
+    "AddField",
+    "AddResource",
+    "AlterField",
+    "Category",
+    "ChangeResource",
+    "Operation",
+    "RemoveField",
+    "RenameField",
+    "Safety",
+    "diff",
+]

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from fastgen.errors import UsageError
-from fastgen.plan.operations import AddResource, Operation
+from fastgen.plan.operations import (
+    AddField,
+    AddResource,
+    AlterField,
+    ChangeResource,
+    Operation,
+    RemoveField,
+    RenameField,
+)
+from fastgen.spec.model import FieldSpec, ResourceSpec
 from fastgen.state import ProjectState
 
 
 def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
-    """Operations in dependency order: a resource comes after the resources it belongs to."""
+    """Operations in dependency order: a resource comes after the resources it belongs to;
+    within a resource, renames first, then additions, changes and removals in field order."""
     operations: list[Operation] = []
     for name in _dependency_order(new):
         spec = new.resources[name]
@@ -16,12 +26,91 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
         if before is None:
             operations.append(AddResource(spec))
         elif before != spec:
-            raise UsageError(
-                f"resource {name} already exists and its spec has changed",
-                hint="this version adds resources only; "
-                "revert the spec to the one recorded in fastgen.lock",
-            )
+            operations.extend(diff_resource(before, spec))
+    removed = sorted(set(old.resources) - set(new.resources))
+    if removed:
+        raise UsageError(
+            f"resource {', '.join(removed)} is in fastgen.lock but has no spec in specs/",
+            hint="restore the spec file; removing a resource is not supported by this version",
+        )
     return operations
+
+
+def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
+    if old.table != new.table:
+        raise UsageError(
+            f"{new.resource}: renaming table {old.table} to {new.table} is not supported",
+            hint=f"keep `table: {old.table}` in the spec",
+        )
+    if old.relations != new.relations:
+        raise UsageError(
+            f"{new.resource}: changing relations of an existing resource is not supported yet",
+            hint="restore the relations recorded in fastgen.lock",
+        )
+    old_fields = {field.name: field for field in old.fields}
+    renames = _renames(old, new)
+    renamed_from = {new_name: old_name for old_name, new_name in renames.items()}
+    resource, table = new.resource, new.table
+    operations: list[Operation] = []
+    for old_name, new_name in renames.items():
+        operations.append(RenameField(resource, table, old_fields[old_name], new.field(new_name)))
+    for field in new.fields:
+        before = old_fields.get(renamed_from.get(field.name, field.name))
+        if before is None:
+            operations.append(AddField(resource, table, field))
+        elif _comparable(before) != _comparable(field):
+            operations.append(AlterField(resource, table, before, field))
+    for field in old.fields:
+        if field.name not in renames and field.name not in {f.name for f in new.fields}:
+            operations.append(RemoveField(resource, table, field))
+    changes = [
+        label
+        for label, before, after in (
+            ("path", old.path, new.path),
+            ("access", old.access, new.access),
+            ("limits", old.limits, new.limits),
+        )
+        if before != after
+    ]
+    if changes:
+        operations.append(ChangeResource(resource, tuple(changes)))
+    return operations
+
+
+def _renames(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:
+    """old name -> new name, for fields that declare `renamed_from` a field the old state has
+    and the new spec no longer has. Once applied, the declaration is inert and may stay."""
+    old_names = {field.name for field in old.fields}
+    new_names = {field.name for field in new.fields}
+    renames: dict[str, str] = {}
+    for field in new.fields:
+        source = field.renamed_from
+        if source is None or field.name in old_names:
+            continue
+        if source not in old_names:
+            raise UsageError(
+                f"{new.resource}.{field.name}: renamed_from {source!r}, but {new.resource} "
+                "has no such field",
+                hint="fields it has: " + ", ".join(sorted(old_names)),
+            )
+        if source in new_names:
+            raise UsageError(
+                f"{new.resource}.{field.name}: renamed_from {source!r}, but {source!r} "
+                "is still in the spec",
+                hint=f"remove {source!r} from `fields:`, or drop the renamed_from",
+            )
+        if source in renames:
+            raise UsageError(
+                f"{new.resource}: {renames[source]!r} and {field.name!r} are both "
+                f"renamed from {source!r}"
+            )
+        renames[source] = field.name
+    return renames
+
+
+def _comparable(field: FieldSpec) -> FieldSpec:
+    """A field without its name and its rename note, to compare definitions."""
+    return field.model_copy(update={"name": "_", "renamed_from": None})
 
 
 def _dependency_order(state: ProjectState) -> list[str]:

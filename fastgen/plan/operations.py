@@ -1,11 +1,16 @@
-"""Operations as immutable values that can describe themselves."""
+"""Operations as immutable values that can describe and classify themselves.
+
+A plan is a list of operations; every command that changes a project computes its plan first,
+shows it, asks for confirmation where it is destructive, and only then renders code and migrations.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fastgen.spec.model import ResourceSpec
+from fastgen.render.columns import effective_max_length
+from fastgen.spec.model import FieldSpec, FieldType, ResourceSpec
 
 
 class Category(StrEnum):
@@ -14,21 +19,40 @@ class Category(StrEnum):
     CHANGE = "~"
 
 
+class Safety(StrEnum):
+    """How an operation treats rows that already exist."""
+
+    SAFE = "safe"
+    DESTRUCTIVE = "destructive"  # loses data, or fails on rows that do not fit any more
+    NEEDS_DEFAULT = "needs-default"  # existing rows need a value the spec does not give
+
+
 @dataclass(frozen=True)
 class Operation:
-    category: Category
+    @property
+    def category(self) -> Category:
+        raise NotImplementedError
+
+    @property
+    def safety(self) -> Safety:
+        return Safety.SAFE
 
     def describe(self) -> str:
         raise NotImplementedError
+
+    def label(self) -> str:
+        """`describe()` plus the safety label when it is not safe."""
+        text = self.describe()
+        return text if self.safety is Safety.SAFE else f"{text} ({self.safety})"
 
 
 @dataclass(frozen=True)
 class AddResource(Operation):
     spec: ResourceSpec
 
-    def __init__(self, spec: ResourceSpec) -> None:
-        object.__setattr__(self, "category", Category.ADD)
-        object.__setattr__(self, "spec", spec)
+    @property
+    def category(self) -> Category:
+        return Category.ADD
 
     def describe(self) -> str:
         spec = self.spec
@@ -37,3 +61,201 @@ class AddResource(Operation):
             f"{self.category} resource {spec.resource} "
             f"(table {spec.table}, {count} field{'s' if count != 1 else ''}, path {spec.path})"
         )
+
+
+def field_summary(field: FieldSpec) -> str:
+    """`int default 0`, `url? max_length 2083`: the type and the options that matter."""
+    parts = [f"{field.type}{'?' if field.optional else ''}"]
+    if field.has_default:
+        parts.append(f"default {field.default!r}" if field.default is not None else "default null")
+    for option in ("unique", "index", "read_only", "write_only"):
+        if getattr(field, option):
+            parts.append(option)
+    if field.values:
+        parts.append(f"values [{', '.join(field.values)}]")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class AddField(Operation):
+    resource: str
+    table: str
+    field: FieldSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.ADD
+
+    @property
+    def safety(self) -> Safety:
+        if self.field.optional or self.field.has_default:
+            return Safety.SAFE
+        return Safety.NEEDS_DEFAULT
+
+    def describe(self) -> str:
+        summary = field_summary(self.field)
+        return f"{self.category} field {self.resource}.{self.field.name} {summary}"
+
+
+@dataclass(frozen=True)
+class RemoveField(Operation):
+    resource: str
+    table: str
+    field: FieldSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.REMOVE
+
+    @property
+    def safety(self) -> Safety:
+        return Safety.DESTRUCTIVE
+
+    def describe(self) -> str:
+        return f"{self.category} field {self.resource}.{self.field.name}"
+
+
+@dataclass(frozen=True)
+class RenameField(Operation):
+    resource: str
+    table: str
+    old: FieldSpec
+    new: FieldSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.CHANGE
+
+    def describe(self) -> str:
+        return (
+            f"{self.category} field {self.resource}.{self.old.name} renamed to "
+            f"{self.resource}.{self.new.name}"
+        )
+
+
+# FieldSpec options whose change is only seen by the API (validation, docs, defaults in Python),
+# never by the database.
+_API_ONLY = (
+    "min_length",
+    "pattern",
+    "ge",
+    "gt",
+    "le",
+    "lt",
+    "read_only",
+    "write_only",
+    "description",
+    "example",
+)
+
+
+@dataclass(frozen=True)
+class AlterField(Operation):
+    """One field whose definition changed (after any rename). `changes` lists what changed."""
+
+    resource: str
+    table: str
+    old: FieldSpec
+    new: FieldSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.CHANGE
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        old, new = self.old, self.new
+        found: list[str] = []
+        if old.type != new.type:
+            found.append(f"type {old.type} -> {new.type}")
+        if old.optional != new.optional:
+            found.append("optional -> required" if old.optional else "required -> optional")
+        if (old.has_default, old.default) != (new.has_default, new.default):
+            found.append(f"default {_value(old)} -> {_value(new)}")
+        for flag in ("unique", "index"):
+            if getattr(old, flag) != getattr(new, flag):
+                found.append(f"{'+' if getattr(new, flag) else '-'}{flag}")
+        old_length, new_length = effective_max_length(old), effective_max_length(new)
+        if old_length != new_length:
+            found.append(f"max_length {old_length} -> {new_length}")
+        for option in ("max_digits", "decimal_places"):
+            if getattr(old, option) != getattr(new, option):
+                found.append(f"{option} {getattr(old, option)} -> {getattr(new, option)}")
+        if old.values != new.values:
+            added = [v for v in new.values or () if v not in (old.values or ())]
+            removed = [v for v in old.values or () if v not in (new.values or ())]
+            found.append(
+                "values " + " ".join([*(f"+{v}" for v in added), *(f"-{v}" for v in removed)])
+                if added or removed
+                else "values reordered"
+            )
+        for option in _API_ONLY:
+            if getattr(old, option) != getattr(new, option):
+                found.append(f"{option} {getattr(old, option)!r} -> {getattr(new, option)!r}")
+        return tuple(found)
+
+    @property
+    def narrows(self) -> bool:
+        """True when rows that fit the old column may not fit the new one."""
+        old, new = self.old, self.new
+        if old.type != new.type:
+            return not _widens(old.type, new.type)
+        old_length, new_length = effective_max_length(old), effective_max_length(new)
+        if new_length is not None and (old_length is None or new_length < old_length):
+            return True
+        if old.type is FieldType.DECIMAL:
+            if (new.max_digits or 10) < (old.max_digits or 10):
+                return True
+            if (new.decimal_places or 2) < (old.decimal_places or 2):
+                return True
+        return bool(set(old.values or ()) - set(new.values or ()))
+
+    @property
+    def safety(self) -> Safety:
+        if self.narrows:
+            return Safety.DESTRUCTIVE
+        if self.old.optional and not self.new.optional and not self.new.has_default:
+            return Safety.NEEDS_DEFAULT
+        return Safety.SAFE
+
+    def describe(self) -> str:
+        return f"{self.category} field {self.resource}.{self.new.name}: {', '.join(self.changes)}"
+
+
+@dataclass(frozen=True)
+class ChangeResource(Operation):
+    """A change outside the fields that only the generated code sees (path, access, limits)."""
+
+    resource: str
+    changes: tuple[str, ...]
+
+    @property
+    def category(self) -> Category:
+        return Category.CHANGE
+
+    def describe(self) -> str:
+        return f"{self.category} resource {self.resource}: {', '.join(self.changes)}"
+
+
+# (from, to) type changes that keep every value: the new column accepts all old values.
+_WIDENING = {
+    (FieldType.STR, FieldType.TEXT),
+    (FieldType.EMAIL, FieldType.STR),
+    (FieldType.EMAIL, FieldType.TEXT),
+    (FieldType.URL, FieldType.STR),
+    (FieldType.URL, FieldType.TEXT),
+    (FieldType.INT, FieldType.FLOAT),
+    (FieldType.INT, FieldType.DECIMAL),
+    (FieldType.ENUM, FieldType.STR),
+    (FieldType.ENUM, FieldType.TEXT),
+}
+
+
+def _widens(old: FieldType, new: FieldType) -> bool:
+    return (old, new) in _WIDENING
+
+
+def _value(field: FieldSpec) -> str:
+    if not field.has_default:
+        return "(none)"
+    return "null" if field.default is None else repr(field.default)

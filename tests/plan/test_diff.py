@@ -1,0 +1,209 @@
+"""The plan: which operations a spec change becomes, in what order, and how each is labelled."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from fastgen.errors import UsageError
+from fastgen.plan import (
+    AddField,
+    AddResource,
+    AlterField,
+    ChangeResource,
+    RemoveField,
+    RenameField,
+    Safety,
+    diff,
+)
+from fastgen.spec.load import load_spec_text
+from fastgen.spec.model import ResourceSpec
+from fastgen.state import ProjectState
+
+BOOK = """\
+version: 1
+resource: Book
+fields:
+  title: {type: str, max_length: 200}
+  pages: {type: int, optional: true}
+  genre: {type: enum, values: [fiction, science]}
+  summary: text?
+access: {list: [public], read: [public], create: [public], update: [public], delete: [public]}
+"""
+
+
+def book(
+    fields: str = "", *, replace: dict[str, str] | None = None, drop: str = ""
+) -> ResourceSpec:
+    text = BOOK
+    for old, new in (replace or {}).items():
+        assert old in text
+        text = text.replace(old, new)
+    if drop:
+        text = "\n".join(line for line in text.splitlines() if not line.startswith(f"  {drop}:"))
+    if fields:
+        text = text.replace("access:", textwrap.indent(fields, "  ") + "access:")
+    return load_spec_text(text, "specs/book.yaml")
+
+
+def plan(before: ResourceSpec, after: ResourceSpec) -> list[str]:
+    old = ProjectState().with_resource(before)
+    new = ProjectState().with_resource(after)
+    return [op.label() for op in diff(old, new)]
+
+
+def test_new_resource_is_one_add_resource() -> None:
+    operations = diff(ProjectState(), ProjectState().with_resource(book()))
+    assert [type(op) for op in operations] == [AddResource]
+    assert operations[0].describe() == "+ resource Book (table books, 4 fields, path /books)"
+
+
+def test_same_spec_plans_nothing() -> None:
+    assert plan(book(), book()) == []
+
+
+def test_added_field_with_default_is_safe() -> None:
+    assert plan(book(), book("stock: {type: int, default: 0, index: true}\n")) == [
+        "+ field Book.stock int default 0 index"
+    ]
+
+
+def test_added_optional_field_is_safe() -> None:
+    assert plan(book(), book("note: str?\n")) == ["+ field Book.note str?"]
+
+
+def test_added_required_field_without_default_needs_one() -> None:
+    operations = diff(
+        ProjectState().with_resource(book()),
+        ProjectState().with_resource(book("stock: int\n")),
+    )
+    assert isinstance(operations[0], AddField)
+    assert operations[0].safety is Safety.NEEDS_DEFAULT
+    assert operations[0].label() == "+ field Book.stock int (needs-default)"
+
+
+def test_removed_field_is_destructive() -> None:
+    assert plan(book(), book(drop="summary")) == ["- field Book.summary (destructive)"]
+
+
+def test_rename_is_a_rename_not_a_drop_and_add() -> None:
+    after = book(
+        replace={"summary: text?": "abstract: {type: text, optional: true, renamed_from: summary}"}
+    )
+    operations = diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
+    assert [type(op) for op in operations] == [RenameField]
+    assert operations[0].describe() == "~ field Book.summary renamed to Book.abstract"
+
+
+def test_rename_with_a_change_is_a_rename_then_an_alter() -> None:
+    after = book(
+        replace={
+            "title: {type: str, max_length: 200}": "heading: {type: str, "
+            "max_length: 300, renamed_from: title}"
+        }
+    )
+    assert plan(book(), after) == [
+        "~ field Book.title renamed to Book.heading",
+        "~ field Book.heading: max_length 200 -> 300",
+    ]
+
+
+def test_applied_rename_is_inert() -> None:
+    after = book(
+        replace={"summary: text?": "abstract: {type: text, optional: true, renamed_from: summary}"}
+    )
+    assert plan(after, after) == []
+
+
+def test_rename_from_a_missing_field_is_refused() -> None:
+    after = book("note: {type: str, optional: true, renamed_from: nope}\n")
+    with pytest.raises(UsageError, match="renamed_from 'nope'"):
+        plan(book(), after)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "label"),
+    [
+        (
+            "title: {type: str, max_length: 200}",
+            "title: {type: str, max_length: 100}",
+            "~ field Book.title: max_length 200 -> 100 (destructive)",
+        ),
+        (
+            "title: {type: str, max_length: 200}",
+            "title: {type: text}",
+            "~ field Book.title: type str -> text, max_length 200 -> None",
+        ),
+        (
+            "pages: {type: int, optional: true}",
+            "pages: {type: int, default: 1}",
+            "~ field Book.pages: optional -> required, default (none) -> 1",
+        ),
+        (
+            "pages: {type: int, optional: true}",
+            "pages: {type: int}",
+            "~ field Book.pages: optional -> required (needs-default)",
+        ),
+        (
+            "title: {type: str, max_length: 200}",
+            "title: {type: str, max_length: 200, optional: true}",
+            "~ field Book.title: required -> optional",
+        ),
+        (
+            "title: {type: str, max_length: 200}",
+            "title: {type: str, max_length: 200, unique: true, index: true}",
+            "~ field Book.title: +unique, +index",
+        ),
+        (
+            "genre: {type: enum, values: [fiction, science]}",
+            "genre: {type: enum, values: [fiction, science, poetry]}",
+            "~ field Book.genre: values +poetry",
+        ),
+        (
+            "genre: {type: enum, values: [fiction, science]}",
+            "genre: {type: enum, values: [fiction]}",
+            "~ field Book.genre: values -science (destructive)",
+        ),
+        (
+            "pages: {type: int, optional: true}",
+            "pages: {type: int, optional: true, ge: 1, le: 5000}",
+            "~ field Book.pages: ge None -> 1, le None -> 5000",
+        ),
+        (
+            "pages: {type: int, optional: true}",
+            "pages: {type: str, optional: true}",
+            "~ field Book.pages: type int -> str (destructive)",
+        ),
+    ],
+)
+def test_field_changes_are_described_and_labelled(old: str, new: str, label: str) -> None:
+    assert plan(book(), book(replace={old: new})) == [label]
+
+
+def test_access_change_is_a_code_only_resource_change() -> None:
+    after = book(replace={"delete: [public]": "delete: [admin]"})
+    operations = diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
+    assert [type(op) for op in operations] == [ChangeResource]
+    assert operations[0].describe() == "~ resource Book: access"
+
+
+def test_operations_follow_field_order_renames_first() -> None:
+    after = book(
+        "stock: {type: int, default: 0}\n",
+        replace={
+            "summary: text?": "abstract: {type: text, optional: true, renamed_from: summary}",
+            "pages: {type: int, optional: true}": "pages: {type: int, optional: true, ge: 1}",
+        },
+        drop="genre",
+    )
+    kinds = [
+        type(op)
+        for op in diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
+    ]
+    assert kinds == [RenameField, AlterField, AddField, RemoveField]
+
+
+def test_removing_a_resource_spec_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"Book is in fastgen\.lock but has no spec"):
+        diff(ProjectState().with_resource(book()), ProjectState())
