@@ -114,21 +114,24 @@ def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[Any
     return result
 
 
+def field_column(resource: ResourceSpec, field: FieldSpec) -> sa.Column[Any]:
+    """The column of one field, as the generated SQLModel model declares it."""
+    return sa.Column(
+        column_name(field),
+        sa_type(resource, field),
+        nullable=field.optional,
+        unique=field.unique or None,
+        index=field.index or None,
+    )
+
+
 def build_table(
     resource: ResourceSpec, metadata: sa.MetaData, tables: Mapping[str, str]
 ) -> sa.Table:
     """The table a resource maps to, exactly as the generated SQLModel model declares it."""
     columns: list[sa.Column[Any]] = [sa.Column("id", sa.Integer(), primary_key=True)]
     for field in resource.fields:
-        columns.append(
-            sa.Column(
-                column_name(field),
-                sa_type(resource, field),
-                nullable=field.optional,
-                unique=field.unique or None,
-                index=field.index or None,
-            )
-        )
+        columns.append(field_column(resource, field))
     for relation in resource.relations:
         if relation.kind != "belongs_to":
             continue

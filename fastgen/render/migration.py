@@ -58,17 +58,28 @@ def slug(message: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:60]
 
 
+def create_tables_code(tables: Sequence[sa.Table]) -> tuple[str, str]:
+    """Upgrade and downgrade bodies that create the tables (with their indexes) and drop them,
+    native enum types included."""
+    operations = [op for table in tables for op in create_table_ops(table)]
+    upgrade_ops = ops.UpgradeOps(ops=list(operations))
+    return _body(upgrade_ops, []), _body(upgrade_ops.reverse(), _enum_drops(operations))
+
+
+def join_bodies(bodies: Sequence[str]) -> str:
+    parts = [body for body in bodies if body.strip() and body.strip() != "pass"]
+    return "\n".join(parts) if parts else "    pass"
+
+
 def render_revision(
     env: jinja2.Environment,
-    operations: list[ops.MigrateOperation],
     *,
     message: str,
+    upgrade: str,
+    downgrade: str,
     down_revision: str | None,
     sequence: int,
 ) -> RenderedRevision:
-    upgrade_ops = ops.UpgradeOps(ops=list(operations))
-    upgrade = _body(upgrade_ops, [])
-    downgrade = _body(upgrade_ops.reverse(), _enum_drops(operations))
     digest = hashlib.sha256(
         "\0".join([down_revision or "", message, upgrade, downgrade]).encode()
     ).hexdigest()

@@ -43,7 +43,8 @@ def _ruff(args: list[str], folder: Path) -> None:
 
 def format_python_files(files: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """Sort imports (one per line) and format every `.py` file, the way the generated project's
-    ruff config does; other files pass through unchanged. Order is kept."""
+    ruff config does; other files pass through unchanged. Order is kept, and the same path may
+    appear more than once (two versions of one file)."""
     python = [(path, text) for path, text in files if path.endswith(".py")]
     if not python:
         return list(files)
@@ -53,11 +54,10 @@ def format_python_files(files: Sequence[tuple[str, str]]) -> list[tuple[str, str
             (folder / f"f{index}.py").write_text(text, encoding="utf-8")
         _ruff(["check", *_ISORT, "--select", "I", "--fix-only", "--exit-zero"], folder)
         _ruff(["format"], folder)
-        formatted = {
-            path: (folder / f"f{index}.py").read_text(encoding="utf-8")
-            for index, (path, _) in enumerate(python)
-        }
-    return [(path, formatted.get(path, text)) for path, text in files]
+        formatted = iter(
+            [(folder / f"f{index}.py").read_text(encoding="utf-8") for index in range(len(python))]
+        )
+    return [(path, next(formatted) if path.endswith(".py") else text) for path, text in files]
 
 
 def format_python(source: str, filename: str) -> str:

@@ -1,0 +1,433 @@
+"""Migration code that turns one existing table into its changed version, without a database.
+
+Both sides are built as SQLAlchemy tables from the specs (`build_table`, the same function that
+keeps models and migrations in step), and compared column by column, index by index. The result is
+plain revision code: `op.batch_alter_table` blocks rendered by Alembic (batch mode recreates the
+table on SQLite and is plain `ALTER TABLE` elsewhere), plus the few statements Alembic does not
+write for us: native enum types created, renamed and dropped on PostgreSQL, existing rows filled
+before a column becomes NOT NULL.
+
+The downgrade is the same computation in the other direction, so every revision can go back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.autogenerate import render_python_code
+from alembic.operations import ops
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.elements import conv
+
+from fastgen.render.columns import (
+    NAMING_CONVENTION,
+    build_table,
+    column_name,
+    field_column,
+    sa_type,
+)
+from fastgen.spec.model import FieldSpec, FieldType, ResourceSpec
+
+
+class MissingDefault(ValueError):
+    """A column becomes NOT NULL on a table that may hold rows, and nothing says what to put."""
+
+
+@dataclass(frozen=True)
+class TableChange:
+    before: ResourceSpec
+    after: ResourceSpec
+    renames: Mapping[str, str]  # old field name -> new field name
+
+    def reverse(self) -> TableChange:
+        return TableChange(self.after, self.before, {new: old for old, new in self.renames.items()})
+
+
+def alter_table_code(
+    change: TableChange,
+    tables_before: Mapping[str, str],
+    tables_after: Mapping[str, str],
+    *,
+    fill_missing: bool,
+) -> list[str]:
+    """Code blocks (indented for a function body), in the order they must run.
+
+    `fill_missing` gives required columns without a default a neutral value for the rows that
+    exist (used on the way down, where a dropped column comes back); otherwise such a column
+    raises `MissingDefault`.
+    """
+    return _Builder(change, tables_before, tables_after, fill_missing).build()
+
+
+class _Builder:
+    def __init__(
+        self,
+        change: TableChange,
+        tables_before: Mapping[str, str],
+        tables_after: Mapping[str, str],
+        fill_missing: bool,
+    ) -> None:
+        self.before, self.after = change.before, change.after
+        self.table = change.after.table
+        self.fill_missing = fill_missing
+        self.old_table = build_table(
+            self.before, sa.MetaData(naming_convention=NAMING_CONVENTION), tables_before
+        )
+        self.new_table = build_table(
+            self.after, sa.MetaData(naming_convention=NAMING_CONVENTION), tables_after
+        )
+        old_fields = {field.name: field for field in self.before.fields}
+        matched: set[str] = set()
+        self.pairs: list[tuple[FieldSpec, FieldSpec]] = []
+        self.added: list[FieldSpec] = []
+        inverse = {new: old for old, new in change.renames.items()}
+        for field in self.after.fields:
+            old = old_fields.get(inverse.get(field.name, field.name))
+            if old is None:
+                self.added.append(field)
+            else:
+                matched.add(old.name)
+                self.pairs.append((old, field))
+        self.removed = [field for field in self.before.fields if field.name not in matched]
+
+    def build(self) -> list[str]:
+        blocks = [
+            self._batch(self._drop_indexes() + self._renames() + self._drop_columns()),
+            self._code(self._enum_renames() + self._enum_creates()),
+            self._batch(self._add_columns()),
+            self._code(self._fill_nulls()),
+            *self._enum_value_changes(),
+            *self._alter_columns(),
+            self._batch(self._create_indexes() + self._drop_server_defaults()),
+            self._code(self._enum_drops()),
+        ]
+        return [block for block in blocks if block]
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _batch(self, operations: list[ops.MigrateOperation], using: str | None = None) -> str:
+        if not operations:
+            return ""
+        code = render_python_code(
+            ops.UpgradeOps([ops.ModifyTableOps(self.table, list(operations))]),
+            render_as_batch=True,
+        )
+        lines = [line for line in code.splitlines() if line.strip() and "###" not in line]
+        text = "\n".join(lines)
+        if using is not None:
+            assert text.endswith(")")
+            text = f"{text[:-1]},\n               postgresql_using={using!r})"
+        return text
+
+    @staticmethod
+    def _code(lines: list[str]) -> str:
+        return "\n".join(f"    {line}" for line in lines)
+
+    # -- indexes and unique constraints ---------------------------------------------------
+
+    @staticmethod
+    def _indexes(table: sa.Table) -> dict[str, tuple[bool, tuple[str, ...]]]:
+        return {
+            str(index.name): (bool(index.unique), tuple(c.name for c in index.columns))
+            for index in table.indexes
+        }
+
+    @staticmethod
+    def _uniques(table: sa.Table) -> dict[str, tuple[str, ...]]:
+        return {
+            str(constraint.name): tuple(c.name for c in constraint.columns)
+            for constraint in table.constraints
+            if isinstance(constraint, sa.UniqueConstraint)
+        }
+
+    def _drop_indexes(self) -> list[ops.MigrateOperation]:
+        result: list[ops.MigrateOperation] = []
+        old, new = self._indexes(self.old_table), self._indexes(self.new_table)
+        for name in sorted(old):
+            if new.get(name) != old[name]:
+                result.append(ops.DropIndexOp(conv(name), self.table))
+        old_u, new_u = self._uniques(self.old_table), self._uniques(self.new_table)
+        for name in sorted(old_u):
+            if new_u.get(name) != old_u[name]:
+                result.append(ops.DropConstraintOp(conv(name), self.table, type_="unique"))
+        return result
+
+    def _create_indexes(self) -> list[ops.MigrateOperation]:
+        result: list[ops.MigrateOperation] = []
+        old, new = self._indexes(self.old_table), self._indexes(self.new_table)
+        for name in sorted(new):
+            if old.get(name) != new[name]:
+                unique, columns = new[name]
+                result.append(
+                    ops.CreateIndexOp(conv(name), self.table, list(columns), unique=unique)
+                )
+        old_u, new_u = self._uniques(self.old_table), self._uniques(self.new_table)
+        for name in sorted(new_u):
+            if old_u.get(name) != new_u[name]:
+                result.append(
+                    ops.CreateUniqueConstraintOp(conv(name), self.table, list(new_u[name]))
+                )
+        return result
+
+    # -- columns ---------------------------------------------------------------------------
+
+    def _renames(self) -> list[ops.MigrateOperation]:
+        return [
+            ops.AlterColumnOp(
+                self.table,
+                column_name(old),
+                modify_name=column_name(new),
+                existing_type=sa_type(self.before, old),
+                existing_nullable=old.optional,
+            )
+            for old, new in self.pairs
+            if column_name(old) != column_name(new)
+        ]
+
+    def _drop_columns(self) -> list[ops.MigrateOperation]:
+        return [
+            ops.DropColumnOp(self.table, column_name(field), _reverse=None)
+            for field in self.removed
+        ]
+
+    def _add_columns(self) -> list[ops.MigrateOperation]:
+        result: list[ops.MigrateOperation] = []
+        for field in self.added:
+            column = field_column(self.after, field)
+            column.unique = None
+            column.index = None
+            if not field.optional:
+                column.server_default = sa.DefaultClause(self._fill_value(field))
+            result.append(ops.AddColumnOp(self.table, column))
+        return result
+
+    def _drop_server_defaults(self) -> list[ops.MigrateOperation]:
+        return [
+            ops.AlterColumnOp(
+                self.table,
+                column_name(field),
+                existing_type=sa_type(self.after, field),
+                existing_nullable=False,
+                modify_server_default=None,
+            )
+            for field in self.added
+            if not field.optional
+        ]
+
+    def _fill_nulls(self) -> list[str]:
+        lines: list[str] = []
+        for old, new in self.pairs:
+            if old.optional and not new.optional:
+                column = column_name(new)
+                value = self._fill_value(new).replace("'", "''")
+                sql = f"UPDATE {self.table} SET {column} = '{value}' WHERE {column} IS NULL"
+                lines.append(f"op.execute({sql!r})")
+        return lines
+
+    def _alter_columns(self) -> list[str]:
+        """One block for nullability changes; one block per type change, because PostgreSQL
+        must be told how to convert each column (`USING`)."""
+        nullability: list[ops.MigrateOperation] = []
+        blocks: list[str] = []
+        for old, new in self.pairs:
+            old_type, new_type = self._old_type(old, new), sa_type(self.after, new)
+            type_changed = _type_key(old_type) != _type_key(new_type) and not _enum_values_only(
+                old_type, new_type
+            )
+            if not type_changed and old.optional == new.optional:
+                continue
+            name = column_name(new)
+            operation = ops.AlterColumnOp(
+                self.table,
+                name,
+                existing_type=old_type if type_changed else new_type,
+                modify_type=new_type if type_changed else None,
+                existing_nullable=old.optional,
+                modify_nullable=new.optional if old.optional != new.optional else None,
+            )
+            if type_changed:
+                blocks.append(self._batch([operation], using=_using(name, new_type)))
+            else:
+                nullability.append(operation)
+        return [self._batch(nullability), *blocks]
+
+    def _old_type(self, old: FieldSpec, new: FieldSpec) -> sa.types.TypeEngine[Any]:
+        """The old column's type once renames have run (a renamed enum keeps its values)."""
+        old_type, new_type = sa_type(self.before, old), sa_type(self.after, new)
+        if isinstance(old_type, sa.Enum) and isinstance(new_type, sa.Enum):
+            return sa.Enum(*old_type.enums, name=new_type.name)
+        return old_type
+
+    # -- enum types (native on PostgreSQL; no-ops elsewhere) ---------------------------------
+
+    def _enum_names(self, resource: ResourceSpec, fields: list[FieldSpec]) -> dict[str, sa.Enum]:
+        found: dict[str, sa.Enum] = {}
+        for field in fields:
+            kind = sa_type(resource, field)
+            if isinstance(kind, sa.Enum):
+                found[str(kind.name)] = kind
+        return found
+
+    def _enum_renames(self) -> list[str]:
+        lines: list[str] = []
+        for old, new in self.pairs:
+            old_type, new_type = sa_type(self.before, old), sa_type(self.after, new)
+            if (
+                isinstance(old_type, sa.Enum)
+                and isinstance(new_type, sa.Enum)
+                and old_type.name != new_type.name
+            ):
+                lines.append('if op.get_bind().dialect.name == "postgresql":')
+                lines.append(
+                    f'    op.execute("ALTER TYPE {old_type.name} RENAME TO {new_type.name}")'
+                )
+        return lines
+
+    def _enum_creates(self) -> list[str]:
+        old = self._enum_names(self.before, list(self.before.fields))
+        new = self._enum_names(self.after, list(self.after.fields))
+        renamed = self._renamed_enums()
+        return [
+            f"{_enum_source(kind)}.create(op.get_bind(), checkfirst=True)"
+            for name, kind in sorted(new.items())
+            if name not in old and name not in renamed.values()
+        ]
+
+    def _enum_drops(self) -> list[str]:
+        old = self._enum_names(self.before, list(self.before.fields))
+        new = self._enum_names(self.after, list(self.after.fields))
+        renamed = self._renamed_enums()
+        return [
+            f'sa.Enum(name="{name}").drop(op.get_bind(), checkfirst=True)'
+            for name in sorted(old)
+            if name not in new and name not in renamed
+        ]
+
+    def _renamed_enums(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for old, new in self.pairs:
+            old_type, new_type = sa_type(self.before, old), sa_type(self.after, new)
+            if (
+                isinstance(old_type, sa.Enum)
+                and isinstance(new_type, sa.Enum)
+                and old_type.name != new_type.name
+            ):
+                result[str(old_type.name)] = str(new_type.name)
+        return result
+
+    def _enum_value_changes(self) -> list[str]:
+        blocks: list[str] = []
+        for old, new in self.pairs:
+            old_type, new_type = self._old_type(old, new), sa_type(self.after, new)
+            if not _enum_values_only(old_type, new_type):
+                continue
+            assert isinstance(new_type, sa.Enum)
+            name, column = str(new_type.name), column_name(new)
+            kept = f"{name}_old"
+            lines = [
+                'if op.get_bind().dialect.name == "postgresql":',
+                f'    op.execute("ALTER TYPE {name} RENAME TO {kept}")',
+                f"    {_enum_source(new_type)}.create(op.get_bind())",
+                "    op.execute(",
+                f'        "ALTER TABLE {self.table} ALTER COLUMN {column} TYPE {name} "',
+                f'        "USING {column}::text::{name}"',
+                "    )",
+                f'    op.execute("DROP TYPE {kept}")',
+                "else:",
+            ]
+            batch = self._batch(
+                [
+                    ops.AlterColumnOp(
+                        self.table,
+                        column,
+                        existing_type=old_type,
+                        modify_type=new_type,
+                        existing_nullable=old.optional,
+                    )
+                ]
+            )
+            blocks.append(self._code(lines) + "\n" + _indent(batch))
+        return blocks
+
+    # -- values for rows that already exist ------------------------------------------------
+
+    def _fill_value(self, field: FieldSpec) -> str:
+        if field.has_default and field.default is not None:
+            return sql_literal(field, field.default)
+        if not self.fill_missing:
+            raise MissingDefault(field.name)
+        if field.type is FieldType.ENUM:
+            return (field.values or ("",))[0]
+        return _NEUTRAL[field.type]
+
+
+def _indent(block: str) -> str:
+    return "\n".join(f"    {line}" if line else line for line in block.splitlines())
+
+
+def sql_literal(field: FieldSpec, value: Any) -> str:
+    """A default as the text of an SQL string literal both SQLite and PostgreSQL read back as
+    the same value (without the quotes)."""
+    kind = field.type
+    if kind is FieldType.BOOL:
+        return "1" if value else "0"
+    if kind is FieldType.UUID:
+        return uuid.UUID(str(value)).hex
+    if kind is FieldType.DATETIME:
+        moment = dt.datetime.fromisoformat(str(value))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        return moment.isoformat(sep=" ", timespec="microseconds")
+    if kind is FieldType.FLOAT:
+        return repr(float(value))
+    return str(value)
+
+
+_NEUTRAL: dict[FieldType, str] = {
+    FieldType.STR: "",
+    FieldType.TEXT: "",
+    FieldType.EMAIL: "",
+    FieldType.URL: "",
+    FieldType.PASSWORD: "",
+    FieldType.INT: "0",
+    FieldType.FLOAT: "0.0",
+    FieldType.DECIMAL: "0",
+    FieldType.BOOL: "0",
+    FieldType.DATE: "1970-01-01",
+    FieldType.DATETIME: "1970-01-01 00:00:00.000000",
+    FieldType.TIME: "00:00:00",
+    FieldType.UUID: "0" * 32,
+    FieldType.JSON: "{}",
+}
+
+
+def _type_key(kind: sa.types.TypeEngine[Any]) -> str:
+    if isinstance(kind, sa.Enum):
+        return f"enum:{kind.name}:{','.join(kind.enums)}"
+    return repr(kind)
+
+
+def _enum_values_only(old: sa.types.TypeEngine[Any], new: sa.types.TypeEngine[Any]) -> bool:
+    return (
+        isinstance(old, sa.Enum)
+        and isinstance(new, sa.Enum)
+        and old.name == new.name
+        and list(old.enums) != list(new.enums)
+    )
+
+
+def _enum_source(kind: sa.Enum) -> str:
+    values = ", ".join(f'"{value}"' for value in kind.enums)
+    return f'sa.Enum({values}, name="{kind.name}")'
+
+
+def _using(column: str, new_type: sa.types.TypeEngine[Any]) -> str:
+    if isinstance(new_type, sa.Enum):
+        return f"{column}::text::{new_type.name}"
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return f"{column}::{new_type.compile(dialect=dialect)}"
