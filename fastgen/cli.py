@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -18,6 +18,7 @@ from fastgen.errors import ConflictError, FastgenError, SpecError
 from fastgen.write import Action, apply
 
 if TYPE_CHECKING:
+    from fastgen.commands.evolve import Decisions
     from fastgen.project import Project
 
 EPILOG = (
@@ -34,8 +35,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-add_app = typer.Typer(help="Add resources to a project.", no_args_is_help=True)
+add_app = typer.Typer(help="Add resources and columns to a project.", no_args_is_help=True)
 app.add_typer(add_app, name="add")
+remove_app = typer.Typer(help="Remove columns from a project.", no_args_is_help=True)
+app.add_typer(remove_app, name="remove")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -88,7 +91,8 @@ def _fail(error: FastgenError) -> NoReturn:
         err.print(f"[red]error:[/red] {escape(error.message)}")
         for conflict in error.conflicts:
             err.print(f"\n{escape(conflict.path)}: {escape(conflict.reason)}")
-            err.print(f"  add this {escape(conflict.where)}:")
+            err.print(f"  where: {escape(conflict.where)}")
+            err.print("  what to write there by hand:")
             for line in conflict.snippet.splitlines():
                 err.print(f"    {escape(line)}")
     else:
@@ -144,6 +148,33 @@ def _project(options: Options) -> Project:
     return find_project(options.project or Path.cwd())
 
 
+AllowDestructive = Annotated[
+    bool,
+    typer.Option(
+        "--allow-destructive",
+        help="Go ahead with changes that drop or narrow columns without asking.",
+    ),
+]
+
+
+def _decisions(options: Options, allow_destructive: bool) -> Decisions:
+    """Destructive changes are confirmed by a person at a terminal, else by the flag."""
+    from fastgen.commands.evolve import Decisions
+
+    def confirm(labels: Sequence[str]) -> bool:
+        err.print("[yellow]these changes may lose data:[/yellow]")
+        for label in labels:
+            err.print(f"  {escape(label)}")
+        return typer.confirm("apply them?", default=False, err=True)
+
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    return Decisions(
+        allow_destructive=allow_destructive,
+        dry_run=options.dry_run,
+        confirm=confirm if interactive else None,
+    )
+
+
 @app.command(
     epilog="Examples:\n\n  fastgen new bookshop\n\n  fastgen new shop --db postgresql",
 )
@@ -175,7 +206,132 @@ def add_resource_command(
     """Add resources: the spec is copied to specs/, then models, router, tests and a migration."""
     from fastgen.commands.add_resource import add_resource
 
-    _run(ctx, lambda options: add_resource(_project(options), specs))
+    _run(ctx, lambda options: add_resource(_project(options), specs, _decisions(options, False)))
+
+
+@add_app.command(
+    "column",
+    epilog="Examples:\n\n"
+    "  fastgen add column User profile_picture_url:url? --max-length 2083\n\n"
+    "  fastgen add column Book stock:int --default 0 --index\n\n"
+    "  fastgen add column Book format:enum --values paper,ebook --default paper\n\n"
+    "A required column needs --default: the table may already hold rows.",
+)
+def add_column_command(
+    ctx: typer.Context,
+    resource: Annotated[str, typer.Argument(help="The resource (class name), e.g. Book.")],
+    column: Annotated[
+        str, typer.Argument(help="NAME:TYPE, with a trailing ? for an optional column.")
+    ],
+    default: Annotated[
+        str | None, typer.Option(help="Default value (YAML scalar: 0, true, text).")
+    ] = None,
+    unique: Annotated[bool, typer.Option("--unique", help="Values must be unique.")] = False,
+    index: Annotated[bool, typer.Option("--index", help="Add an index.")] = False,
+    min_length: Annotated[int | None, typer.Option(help="Shortest allowed text.")] = None,
+    max_length: Annotated[int | None, typer.Option(help="Longest allowed text.")] = None,
+    pattern: Annotated[str | None, typer.Option(help="Regular expression values match.")] = None,
+    ge: Annotated[str | None, typer.Option(help="Lowest allowed number.")] = None,
+    gt: Annotated[str | None, typer.Option(help="Numbers must be greater than this.")] = None,
+    le: Annotated[str | None, typer.Option(help="Highest allowed number.")] = None,
+    lt: Annotated[str | None, typer.Option(help="Numbers must be less than this.")] = None,
+    max_digits: Annotated[int | None, typer.Option(help="Decimal: total digits.")] = None,
+    decimal_places: Annotated[int | None, typer.Option(help="Decimal: digits after the point.")] = (
+        None
+    ),
+    values: Annotated[str | None, typer.Option(help="Enum values, comma separated.")] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Never set by clients.")] = False,
+    write_only: Annotated[bool, typer.Option("--write-only", help="Never returned.")] = False,
+    description: Annotated[str | None, typer.Option(help="Shown in the API docs.")] = None,
+    allow_destructive: AllowDestructive = False,
+) -> None:
+    """Add a column: the spec is edited in place, then models, schemas, tests and a migration."""
+    from fastgen.commands.columns import add_column
+    from fastgen.spec.edit import ColumnOptions
+
+    def produce(options: Options) -> Outcome:
+        column_options = ColumnOptions(
+            default=default,
+            unique=unique,
+            index=index,
+            min_length=min_length,
+            max_length=max_length,
+            pattern=pattern,
+            ge=_number(ge, "--ge"),
+            gt=_number(gt, "--gt"),
+            le=_number(le, "--le"),
+            lt=_number(lt, "--lt"),
+            max_digits=max_digits,
+            decimal_places=decimal_places,
+            values=tuple(v.strip() for v in values.split(",") if v.strip()) if values else None,
+            read_only=read_only,
+            write_only=write_only,
+            description=description,
+        )
+        return add_column(
+            _project(options),
+            resource,
+            column,
+            column_options,
+            _decisions(options, allow_destructive),
+        )
+
+    _run(ctx, produce)
+
+
+def _number(text: str | None, flag: str) -> int | float | None:
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        from fastgen.errors import UsageError
+
+        raise UsageError(f"{flag} {text!r}: not a number") from None
+
+
+@remove_app.command(
+    "column",
+    epilog="Examples:\n\n  fastgen remove column Book summary\n\n"
+    "  fastgen remove column Book summary --allow-destructive   (no terminal, e.g. CI)",
+)
+def remove_column_command(
+    ctx: typer.Context,
+    resource: Annotated[str, typer.Argument(help="The resource (class name), e.g. Book.")],
+    name: Annotated[str, typer.Argument(help="The field to remove.")],
+    allow_destructive: AllowDestructive = False,
+) -> None:
+    """Remove a column from the spec, the code and the database (asks first: data is lost)."""
+    from fastgen.commands.columns import remove_column
+
+    _run(
+        ctx,
+        lambda options: remove_column(
+            _project(options), resource, name, _decisions(options, allow_destructive)
+        ),
+    )
+
+
+@app.command(
+    epilog="Examples:\n\n  fastgen sync\n\n  fastgen --dry-run sync\n\n"
+    "  fastgen sync --allow-destructive   (no terminal, e.g. CI)\n\n"
+    "Rename a field by giving it its new name and `renamed_from: old_name` in the spec.",
+)
+def sync(
+    ctx: typer.Context,
+    allow_destructive: AllowDestructive = False,
+) -> None:
+    """Apply every spec change since the last command: code patches and one migration."""
+    from fastgen.commands.sync import sync as run_sync
+
+    _run(
+        ctx,
+        lambda options: run_sync(_project(options), _decisions(options, allow_destructive)),
+    )
 
 
 @app.command(epilog="Example:\n\n  fastgen validate specs/*.yaml")

@@ -9,7 +9,7 @@ errors all become located diagnostics.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,16 +80,18 @@ def load_specs(
     *,
     known_resources: Collection[str] = (),
     roles: Collection[str] | None = None,
+    texts: Mapping[Path, str] | None = None,
 ) -> list[ResourceSpec]:
     """Load several spec files whose relations may refer to each other.
 
+    `texts` gives the content of some paths instead of the disk (a spec about to be edited).
     Diagnostics of all files are collected and raised together as one `SpecError`.
     """
     drafts: list[_Draft] = []
     unreadable: list[Diagnostic] = []
     for path in paths:
         try:
-            text = _read(path, str(path))
+            text = texts[path] if texts and path in texts else _read(path, str(path))
         except SpecError as error:
             unreadable.extend(error.diagnostics)
             continue

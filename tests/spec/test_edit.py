@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import keyword
 import string
 from typing import Any
 
@@ -526,7 +527,8 @@ def columns(draw: st.DrawFn) -> tuple[str, ColumnOptions, dict[str, Any]]:
         value = draw(st.booleans())
         given["default"], expected["default"] = str(value).lower(), value
     elif kind == "enum":
-        values = draw(st.lists(words(), min_size=1, max_size=4, unique=True))
+        names = words().filter(lambda w: not keyword.iskeyword(w))  # the loader refuses those
+        values = draw(st.lists(names, min_size=1, max_size=4, unique=True))
         given["values"], expected["values"] = ",".join(values), tuple(values)
     expected.update(type=FieldType(kind), optional=optional)
     return f"extra:{kind}{'?' if optional else ''}", ColumnOptions(**given), expected

@@ -1,0 +1,256 @@
+"""From the applied state to a desired one: plan, decide, render, merge, migrate.
+
+Every command that changes a project ends here. The plan (`fastgen.plan.diff`) is computed first
+and checked: changes that need a default the spec does not give are refused (exit 2), destructive
+ones need a yes from a person or `--allow-destructive`. Then:
+
+- new resources get their files rendered from the blueprints;
+- changed resources are rendered twice, from the old and from the new spec, and the difference is
+  merged into the files on disk node by node (`fastgen.patch.merge`), so hand edits survive;
+- one Alembic revision, chained to the current head, carries the schema change;
+- the lock file records the new state.
+
+Nothing is written here: the result is an `Outcome` whose changeset the CLI applies at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import jinja2
+
+from fastgen.commands.outcome import Outcome
+from fastgen.errors import ConflictError, PatchConflict, UsageError
+from fastgen.history import read_history, single_head
+from fastgen.patch import include_router, register_model_module
+from fastgen.patch.main_app import MAIN_PATH
+from fastgen.patch.merge import merge_generated
+from fastgen.patch.registry import REGISTRY_PATH
+from fastgen.plan import (
+    AddField,
+    AddResource,
+    AlterField,
+    ChangeResource,
+    Operation,
+    RemoveField,
+    RenameField,
+    Safety,
+    diff,
+)
+from fastgen.project import LOCK_FILE, VERSIONS_DIR, Project
+from fastgen.render.environment import make_environment
+from fastgen.render.migration import render_revision
+from fastgen.render.pyformat import format_python_files
+from fastgen.render.resource import module_name, render_factories_init, render_resource
+from fastgen.render.schema_change import schema_change
+from fastgen.state import ProjectState, dump_lock
+from fastgen.write import Changeset, FileChange, changes_for, read_text
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Answers to the questions a plan may raise. `confirm` asks a person (None: nobody to ask)."""
+
+    allow_destructive: bool = False
+    dry_run: bool = False
+    confirm: Callable[[Sequence[str]], bool] | None = None
+
+
+def evolve(
+    project: Project,
+    old: ProjectState,
+    new: ProjectState,
+    *,
+    spec_files: Mapping[str, str],
+    decisions: Decisions,
+) -> Outcome:
+    """`spec_files` are spec texts to write along with the code (relative path -> text)."""
+    operations = diff(old, new)
+    if not operations:
+        changes = changes_for(project.root, spec_files.items())
+        return Outcome(project.root, Changeset(changes), "nothing to do: specs and code agree")
+    _require_defaults(operations)
+    _confirm_destructive(operations, decisions)
+
+    env = make_environment(project.override_dir)
+    rendered: list[tuple[str, str]] = []  # new files, formatted below with the merge inputs
+    files: dict[str, str] = dict(spec_files)
+    added = [op.spec for op in operations if isinstance(op, AddResource)]
+    if added:
+        files.update(_wire_resources(project, [module_name(spec) for spec in added]))
+        for spec in added:
+            rendered.extend(render_resource(env, spec, new))
+        factories_path, factories_text = render_factories_init(env)
+        if read_text(project.root, factories_path) is None:
+            rendered.append((factories_path, factories_text))
+    revision = _revision(env, project, operations, old, new)
+    if revision is not None:
+        rendered.append(revision)
+    changed = _changed_resources(operations)
+    pairs = [
+        (old_file, new_file)
+        for name in changed
+        for old_file, new_file in zip(
+            render_resource(env, old.resources[name], old),
+            render_resource(env, new.resources[name], new),
+            strict=True,
+        )
+    ]
+    formatted = format_python_files([*rendered, *(f for pair in pairs for f in pair)])
+    files.update(formatted[: len(rendered)])
+    merged, conflicts = _merge(project, formatted[len(rendered) :])
+    if conflicts:
+        raise ConflictError(conflicts)
+    files.update(merged)
+    files[LOCK_FILE] = dump_lock(new)
+
+    changes = changes_for(project.root, files.items())
+    _refuse_overwrites(changes, owned={*files} - {path for path, _ in rendered})
+    return Outcome(
+        root=project.root,
+        changeset=Changeset(changes),
+        summary=_summary(operations, revision),
+        next_steps=("alembic upgrade head", "pytest") if revision else ("pytest",),
+        operations=tuple(op.label() for op in operations),
+    )
+
+
+def _require_defaults(operations: Sequence[Operation]) -> None:
+    missing = [op for op in operations if op.safety is Safety.NEEDS_DEFAULT]
+    if not missing:
+        return
+    names = ", ".join(_field_name(op) for op in missing)
+    raise UsageError(
+        f"{names}: required, and the table may already hold rows that need a value",
+        hint="give the field a default (`default:` in the spec, or --default on add column) "
+        "to fill the rows that exist, or make it optional (`?`)",
+    )
+
+
+def _field_name(op: Operation) -> str:
+    if isinstance(op, AddField):
+        return f"{op.resource}.{op.field.name}"
+    if isinstance(op, AlterField):
+        return f"{op.resource}.{op.new.name}"
+    return op.describe()
+
+
+def _confirm_destructive(operations: Sequence[Operation], decisions: Decisions) -> None:
+    destructive = [op.label() for op in operations if op.safety is Safety.DESTRUCTIVE]
+    if not destructive or decisions.allow_destructive or decisions.dry_run:
+        return
+    if decisions.confirm is not None and decisions.confirm(destructive):
+        return
+    asked = decisions.confirm is not None
+    raise UsageError(
+        "destructive change"
+        + ("s" if len(destructive) > 1 else "")
+        + " not confirmed: "
+        + "; ".join(destructive),
+        hint="data in these columns may be lost or not fit; "
+        + ("nothing was written" if asked else "no terminal to ask: ")
+        + ("" if asked else "pass --allow-destructive to go ahead"),
+    )
+
+
+def _changed_resources(operations: Sequence[Operation]) -> list[str]:
+    names: list[str] = []
+    for op in operations:
+        if (
+            isinstance(op, AddField | RemoveField | AlterField | RenameField | ChangeResource)
+            and op.resource not in names
+        ):
+            names.append(op.resource)
+    return names
+
+
+def _wire_resources(project: Project, modules: list[str]) -> dict[str, str]:
+    """The model registry and main.py, patched to import and mount the new modules."""
+    registry = read_text(project.root, REGISTRY_PATH) or ""
+    main = read_text(project.root, MAIN_PATH) or ""
+    conflicts: list[PatchConflict] = []
+    for module in modules:
+        registry_result = register_model_module(registry, module)
+        main_result = include_router(main, module)
+        registry, main = registry_result.source, main_result.source
+        conflicts.extend(r.conflict for r in (registry_result, main_result) if r.conflict)
+    if conflicts:
+        raise ConflictError(conflicts)
+    return {REGISTRY_PATH: registry, MAIN_PATH: main}
+
+
+def _merge(
+    project: Project, pairs_flat: Sequence[tuple[str, str]]
+) -> tuple[dict[str, str], list[PatchConflict]]:
+    merged: dict[str, str] = {}
+    conflicts: list[PatchConflict] = []
+    for index in range(0, len(pairs_flat), 2):
+        (path, old_text), (_, new_text) = pairs_flat[index], pairs_flat[index + 1]
+        if old_text == new_text:
+            continue
+        current = read_text(project.root, path)
+        if current is None:
+            conflicts.append(
+                PatchConflict(
+                    path=path,
+                    reason="the file is missing (deleted or moved by hand?)",
+                    snippet=new_text,
+                    where="as the whole file (or restore it from version control and rerun)",
+                )
+            )
+            continue
+        result = merge_generated(current, old_text, new_text, path)
+        conflicts.extend(result.conflicts)
+        merged[path] = result.source
+    return merged, conflicts
+
+
+def _revision(
+    env: jinja2.Environment,
+    project: Project,
+    operations: Sequence[Operation],
+    old: ProjectState,
+    new: ProjectState,
+) -> tuple[str, str] | None:
+    change = schema_change(operations, old, new)
+    if change.is_empty:
+        return None
+    history = read_history(project.versions_dir)
+    rendered = render_revision(
+        env,
+        message=change.message,
+        upgrade=change.upgrade,
+        downgrade=change.downgrade,
+        down_revision=single_head(history, project.versions_dir),
+        sequence=len(history) + 1,
+    )
+    return f"{VERSIONS_DIR}/{rendered.filename}", rendered.text
+
+
+def _summary(operations: Sequence[Operation], revision: tuple[str, str] | None) -> str:
+    count = len(operations)
+    text = f"applied {count} change{'s' if count != 1 else ''}"
+    if revision is None:
+        return f"{text}; no database change, so no migration"
+    return f"{text}; migration {revision[0]}"
+
+
+def _refuse_overwrites(changes: tuple[FileChange, ...], owned: set[str]) -> None:
+    """New files must not replace files someone already has (hand-written, or left from an
+    earlier attempt); they are reported instead of overwritten."""
+    clashes = [
+        c for c in changes if c.before is not None and c.before != c.after and c.path not in owned
+    ]
+    if clashes:
+        raise ConflictError(
+            [
+                PatchConflict(
+                    path=c.path,
+                    reason="the file already exists with other content",
+                    snippet="move it away, or delete it, then run the command again",
+                    where="(whole file)",
+                )
+                for c in clashes
+            ]
+        )
