@@ -8,8 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,32 +46,6 @@ def generate(tmp: Path, db: str, specs: list[Path]) -> Path:
 def sqlite_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", ALL_TYPES / "gadget.yaml"]
     return generate(tmp_path_factory.mktemp("sqlite"), "sqlite", specs)
-
-
-@pytest.fixture(scope="module")
-def postgres_databases(postgres_admin_url: str) -> Iterator[tuple[str, str]]:
-    """A fresh application database and test database on the real PostgreSQL."""
-    import asyncio
-
-    import asyncpg  # type: ignore[import-untyped]
-
-    suffix = uuid.uuid4().hex[:10]
-    names = (f"fastgen_e2e_{suffix}", f"fastgen_e2e_{suffix}_test")
-
-    async def admin(statements: list[str]) -> None:
-        connection = await asyncpg.connect(postgres_admin_url)
-        try:
-            for statement in statements:
-                await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin([f'CREATE DATABASE "{name}"' for name in names]))
-    base = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-    try:
-        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    finally:
-        asyncio.run(admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names]))
 
 
 @pytest.fixture(scope="module")

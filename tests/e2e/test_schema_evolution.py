@@ -1,0 +1,386 @@
+"""End to end: a project with rows in it lives through every kind of spec change.
+
+For each change, on SQLite and on the real PostgreSQL: run the fastgen command, `alembic upgrade
+head`, check the rows are intact (and new columns filled), `alembic check` (the migrations match
+the models), the generated test suite, then `alembic downgrade -1` and `upgrade head` again with
+the rows still there. Hand edits made before the first change must survive all of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.e2e.test_generated_project import BIN, BOOKSHOP, run
+
+pytestmark = pytest.mark.e2e
+
+SPECS = Path(__file__).resolve().parent / "specs"
+
+HAND_EDITS = {
+    "app/models/book.py": (
+        "\n\n\nclass Book(BookBase, table=True):",
+        '''
+
+    @field_validator("title")
+    @classmethod
+    def _strip_title(cls, value: str) -> str:
+        """Hand-written: titles are stored without surrounding spaces."""
+        return value.strip()
+
+
+class Book(BookBase, table=True):''',
+    ),
+    "app/routers/book.py": (
+        '@router.get("/{book_id}", response_model=BookRead)',
+        """@router.get("/count")  # hand-written endpoint
+async def count_books(session: SessionDep) -> dict[str, int]:
+    total = (await session.exec(select(func.count()).select_from(Book))).one()
+    return {"count": total}
+
+
+@router.get("/{book_id}", response_model=BookRead)""",
+    ),
+    "tests/test_book.py": (
+        "async def test_read_returns_the_row(",
+        """async def test_hand_written_count(client: AsyncClient) -> None:
+    # a test a person added
+    await create_book(client)
+    response = await client.get(f"{PATH}/count")
+    assert response.json() == {"count": 1}
+
+
+async def test_read_returns_the_row(""",
+    ),
+}
+HAND_IMPORT = ("app/models/book.py", "from pydantic import field_validator\n")
+
+
+def hand_edit(project: Path) -> list[str]:
+    """Apply the corpus of hand edits; return the snippets that must survive."""
+    kept: list[str] = []
+    for relative, (anchor, replacement) in HAND_EDITS.items():
+        path = project / relative
+        source = path.read_text()
+        assert anchor in source, (relative, anchor)
+        path.write_text(source.replace(anchor, replacement, 1))
+        kept.append(replacement.replace(anchor, "").strip())
+    relative, line = HAND_IMPORT
+    path = project / relative
+    source = path.read_text()
+    anchor = "from pydantic import model_validator\n"
+    assert anchor in source
+    path.write_text(source.replace(anchor, line + anchor))
+    kept.append(line.strip())
+    return kept
+
+
+def edit_spec(project: Path, name: str, old: str, new: str) -> None:
+    path = project / "specs" / f"{name}.yaml"
+    source = path.read_text()
+    assert old in source, (name, old)
+    path.write_text(source.replace(old, new, 1))
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    apply: Callable[[Path], None]
+    check: Callable[[list[dict[str, Any]], list[dict[str, Any]]], None]  # (books, users)
+    migrates: bool = True
+
+
+def fastgen(*args: str) -> Callable[[Path], None]:
+    return lambda project: run([str(BIN / "fastgen"), *args], project) and None
+
+
+def spec(name: str, old: str, new: str, *flags: str) -> Callable[[Path], None]:
+    def apply(project: Path) -> None:
+        edit_spec(project, name, old, new)
+        run([str(BIN / "fastgen"), "sync", *flags], project)
+
+    return apply
+
+
+def ignore(books: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
+    assert [b["title"] for b in books] == ["Dune", "Emma"]
+
+
+CHANGES = [
+    Change(
+        "add optional column (the seed scenario)",
+        fastgen("add", "column", "User", "profile_picture_url:url?", "--max-length", "2083"),
+        lambda books, users: _all(users, "profile_picture_url", None),
+    ),
+    Change(
+        "add required column with a default, indexed",
+        fastgen("add", "column", "Book", "stock:int", "--default", "0", "--index"),
+        lambda books, users: _all(books, "stock", 0),
+    ),
+    Change(
+        "add enum column with a default",
+        fastgen(
+            "add", "column", "Book", "format:enum", "--values", "paper,ebook", "--default", "paper"
+        ),
+        lambda books, users: _all(books, "format", "paper"),
+    ),
+    Change(
+        "optional -> required, existing nulls filled with the default",
+        spec(
+            "book",
+            "pages: {type: int, ge: 1, optional: true}",
+            "pages: {type: int, ge: 1, default: 1}",
+        ),
+        lambda books, users: _values(books, "pages", [320, 1]),
+    ),
+    Change(
+        "required -> optional",
+        spec(
+            "book",
+            "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0}",
+            "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0, optional: true}",
+        ),
+        lambda books, users: _values(books, "price", [Decimal("9.99"), Decimal(5)], cast=_money),
+    ),
+    Change(
+        "type changed: str -> text",
+        spec("book", "title: {type: str, max_length: 200}", "title: text"),
+        ignore,
+    ),
+    Change(
+        "length widened",
+        spec("user", "name: {type: str, max_length: 80}", "name: {type: str, max_length: 200}"),
+        lambda books, users: _values(users, "name", ["Ada"]),
+    ),
+    Change(
+        "length narrowed (destructive, confirmed by flag)",
+        spec(
+            "user",
+            "name: {type: str, max_length: 200}",
+            "name: {type: str, max_length: 100}",
+            "--allow-destructive",
+        ),
+        lambda books, users: _values(users, "name", ["Ada"]),
+    ),
+    Change(
+        "unique removed, index added",
+        spec(
+            "book",
+            'unique: true, example: "978-3-16-148410-0"',
+            'index: true, example: "978-3-16-148410-0"',
+        ),
+        lambda books, users: _values(books, "isbn", ["978-0441172719", "978-0141439587"]),
+    ),
+    Change(
+        "unique added",
+        spec(
+            "user",
+            "name: {type: str, max_length: 100}",
+            "name: {type: str, max_length: 100, unique: true}",
+        ),
+        lambda books, users: _values(users, "name", ["Ada"]),
+    ),
+    Change(
+        "enum value added",
+        spec(
+            "book",
+            "values: [fiction, science, history]",
+            "values: [fiction, science, history, poetry]",
+        ),
+        lambda books, users: _values(books, "genre", ["fiction", "science"]),
+    ),
+    Change(
+        "enum value removed (destructive, confirmed by flag)",
+        spec(
+            "book",
+            "values: [fiction, science, history, poetry]",
+            "values: [fiction, science, poetry]",
+            "--allow-destructive",
+        ),
+        lambda books, users: _values(books, "genre", ["fiction", "science"]),
+    ),
+    Change(
+        "default changed (code only)",
+        spec("book", "default: fiction", "default: science"),
+        lambda books, users: _values(books, "genre", ["fiction", "science"]),
+        migrates=False,
+    ),
+    Change(
+        "numeric bounds changed (code only)",
+        spec(
+            "book",
+            "pages: {type: int, ge: 1, default: 1}",
+            "pages: {type: int, ge: 1, le: 5000, default: 1}",
+        ),
+        lambda books, users: _values(books, "pages", [320, 1]),
+        migrates=False,
+    ),
+    Change(
+        "field renamed with renamed_from",
+        spec(
+            "book",
+            "summary: text?",
+            "abstract: {type: text, optional: true, renamed_from: summary}",
+        ),
+        lambda books, users: _values(books, "abstract", ["Spice.", None]),
+    ),
+    Change(
+        "remove column (destructive, confirmed by flag)",
+        fastgen("remove", "column", "Book", "abstract", "--allow-destructive"),
+        lambda books, users: _absent(books, "abstract"),
+    ),
+]
+
+
+def _all(rows: list[dict[str, Any]], column: str, value: Any) -> None:
+    assert rows and all(row[column] == value for row in rows), rows
+
+
+def _values(rows: list[dict[str, Any]], column: str, expected: list[Any], cast: Any = None) -> None:
+    found = [
+        row[column] if cast is None or row[column] is None else cast(row[column]) for row in rows
+    ]
+    assert found == expected, rows
+
+
+def _money(value: Any) -> Decimal:
+    """SQLite hands NUMERIC back as a float, PostgreSQL as a Decimal."""
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _absent(rows: list[dict[str, Any]], column: str) -> None:
+    assert rows and all(column not in row for row in rows), rows
+
+
+def fetch(url: str, sql: str) -> list[dict[str, Any]]:
+    async def go() -> list[dict[str, Any]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                result = await connection.execute(text(sql))
+                return [dict(row._mapping) for row in result]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
+def execute(url: str, statements: list[str]) -> None:
+    async def go() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                for statement in statements:
+                    await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+SEED = [
+    "INSERT INTO authors (id, name, email, created_at, updated_at) VALUES "
+    "(1, 'Frank Herbert', 'frank@example.com', '2024-01-01 00:00:00', '2024-01-01 00:00:00')",
+    "INSERT INTO books (id, title, isbn, pages, price, genre, summary, author_id, created_at, "
+    "updated_at) VALUES (1, 'Dune', '978-0441172719', 320, 9.99, 'fiction', 'Spice.', 1, "
+    "'2024-01-01 00:00:00', '2024-01-01 00:00:00')",
+    "INSERT INTO books (id, title, isbn, pages, price, genre, summary, author_id, created_at, "
+    "updated_at) VALUES (2, 'Emma', '978-0141439587', NULL, 5, 'science', NULL, 1, "
+    "'2024-01-01 00:00:00', '2024-01-01 00:00:00')",
+    "INSERT INTO users (id, name, email, created_at, updated_at) VALUES "
+    "(1, 'Ada', 'ada@example.com', '2024-01-01 00:00:00', '2024-01-01 00:00:00')",
+]
+
+
+@dataclass
+class Target:
+    project: Path
+    app_url: str
+    test_env: dict[str, str]
+
+    def alembic(self, *args: str) -> str:
+        result = run(["alembic", *args], self.project, DATABASE_URL=self.app_url)
+        return result.stdout + result.stderr
+
+    def rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return (
+            fetch(self.app_url, "SELECT * FROM books ORDER BY id"),
+            fetch(self.app_url, "SELECT * FROM users ORDER BY id"),
+        )
+
+
+def _generate(tmp: Path, db: str) -> Path:
+    run([str(BIN / "fastgen"), "new", "shop", "--db", db], tmp)
+    project = tmp / "shop"
+    specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", SPECS / "user.yaml"]
+    run([str(BIN / "fastgen"), "add", "resource", *map(str, specs)], project)
+    return project
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    tmp = tmp_path_factory.mktemp(f"evolve-{request.param}")
+    project = _generate(tmp, request.param)
+    if request.param == "sqlite":
+        yield Target(project, f"sqlite+aiosqlite:///{project / 'app.db'}", {})
+        return
+    databases = request.getfixturevalue("postgres_databases")
+    app_url, test_url = databases
+    yield Target(project, app_url, {"TEST_DATABASE_URL": test_url})
+
+
+def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
+    project = target.project
+    target.alembic("upgrade", "head")
+    execute(target.app_url, SEED)
+    kept = hand_edit(project)
+    run(["ruff", "check", "."], project)  # the hand edits are clean code to begin with
+    run(["ruff", "format", "--check", "."], project)
+    for change in CHANGES:
+        before = sorted(p.name for p in (project / "migrations" / "versions").glob("*.py"))
+        change.apply(project)
+        after = sorted(p.name for p in (project / "migrations" / "versions").glob("*.py"))
+        assert len(after) == len(before) + (1 if change.migrates else 0), change.label
+        target.alembic("upgrade", "head")
+        books, users = target.rows()
+        assert len(books) == 2 and len(users) == 1, change.label
+        change.check(books, users)
+        assert "No new upgrade operations detected" in target.alembic("check"), change.label
+        suite = run(
+            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+            project,
+            **target.test_env,
+        )
+        assert " passed" in suite.stdout and "failed" not in suite.stdout, change.label
+        target.alembic("downgrade", "-1")
+        assert [len(rows) for rows in target.rows()] == [2, 1], change.label
+        target.alembic("upgrade", "head")
+        books, users = target.rows()
+        assert [len(books), len(users)] == [2, 1], change.label
+        change.check(books, users)
+    for snippet in kept:
+        assert snippet in (project / _owner(snippet)).read_text(), snippet
+    run(["ruff", "check", "."], project)
+    run(["ruff", "format", "--check", "."], project)
+    mypy = run([sys.executable, "-m", "mypy", "--strict", "."], project)
+    assert "Success: no issues found" in mypy.stdout
+    again = run([str(BIN / "fastgen"), "sync"], project)
+    assert "nothing to do" in again.stdout
+
+
+def _owner(snippet: str) -> str:
+    for relative, (_, replacement) in HAND_EDITS.items():
+        if snippet in replacement:
+            return relative
+    return HAND_IMPORT[0]
