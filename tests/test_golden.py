@@ -63,10 +63,25 @@ def _all_types(run: Run, where: Path, examples: Path) -> Path:
     return root
 
 
+def _bookshop_evolved(run: Run, where: Path, examples: Path) -> Path:
+    """The bookshop after a few schema changes: every patched file and revision is pinned."""
+    root = _bookshop_with_resources(run, where, examples)
+    for command in (
+        ["add", "column", "Book", "stock:int", "--default", "0", "--index"],
+        ["add", "column", "Book", "format:enum", "--values", "paper,ebook", "--default", "paper"],
+        ["add", "column", "Author", "website:url?"],
+        ["remove", "column", "Book", "summary", "--allow-destructive"],
+    ):
+        result = run("--project", root, *command)
+        assert result.exit_code == 0, result.output
+    return root
+
+
 CASES: dict[str, Callable[[Run, Path, Path], Path]] = {
     "new_bookshop": _new_bookshop,
     "bookshop_author_book": _bookshop_with_resources,
     "all_types_gadget": _all_types,
+    "bookshop_evolved": _bookshop_evolved,
 }
 
 

@@ -1,0 +1,1 @@
+"""Bookshop: async FastAPI backend."""

@@ -1,0 +1,1 @@
+"""Core infrastructure: settings, database, errors, clock."""

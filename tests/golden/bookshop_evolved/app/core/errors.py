@@ -1,0 +1,188 @@
+"""One error schema for every 4xx and 5xx response, and the handlers producing it."""
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ErrorDetail(BaseModel):
+    """One problem, e.g. one invalid field."""
+
+    loc: list[str | int]
+    message: str
+    type: str
+
+
+class ErrorResponse(BaseModel):
+    """Body of every error response."""
+
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "Not found"},
+    409: {"model": ErrorResponse, "description": "Conflict"},
+    422: {"model": ErrorResponse, "description": "Validation error"},
+}
+"""Pass as `responses=` to a router or route so OpenAPI documents the error schema."""
+
+APP_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorResponse, "description": "Client error"},
+    "5XX": {"model": ErrorResponse, "description": "Server error"},
+}
+"""Application-wide defaults; they also replace FastAPI's default 422 schema."""
+
+_HTTP_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+class AppError(Exception):
+    """Base class for errors that map to an HTTP response."""
+
+    status_code: int = 500
+    code: str = "internal_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: str | None = None,
+        details: list[ErrorDetail] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+        if code is not None:
+            self.code = code
+        self.details = details or []
+        self.headers = dict(headers) if headers else None
+
+
+class NotFoundError(AppError):
+    """The addressed resource does not exist (404)."""
+
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, resource: str, id: object) -> None:
+        super().__init__(f"{resource} {id} not found")
+        self.resource = resource
+        self.id = id
+
+
+class ConflictError(AppError):
+    """The request conflicts with existing data, e.g. a unique value (409)."""
+
+    status_code = 409
+    code = "conflict"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Build a JSON response in the ErrorResponse shape."""
+    body = ErrorResponse(code=code, message=message, details=details or [])
+    return JSONResponse(
+        status_code=status_code,
+        content=body.model_dump(mode="json"),
+        headers=dict(headers) if headers else None,
+    )
+
+
+def _status_phrase(status_code: int) -> str:
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"
+
+
+async def app_error_handler(_request: Request, exc: Exception) -> Response:
+    """AppError and subclasses."""
+    assert isinstance(exc, AppError)
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+
+
+async def http_exception_handler(_request: Request, exc: Exception) -> Response:
+    """Starlette/FastAPI HTTPException: unknown routes, 405, explicit raises."""
+    assert isinstance(exc, StarletteHTTPException)
+    headers = getattr(exc, "headers", None)
+    if exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=headers)
+    if isinstance(exc.detail, str) and exc.detail:
+        message = exc.detail
+    else:
+        message = _status_phrase(exc.status_code)
+    details: list[ErrorDetail] = []
+    if exc.detail is not None and not isinstance(exc.detail, str):
+        details.append(
+            ErrorDetail(loc=[], message=str(jsonable_encoder(exc.detail)), type="detail")
+        )
+    code = _HTTP_CODES.get(exc.status_code)
+    if code is None:
+        code = "server_error" if exc.status_code >= 500 else "http_error"
+    return error_response(exc.status_code, code, message, details, headers)
+
+
+def _loc(parts: Any) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in parts or ()]
+
+
+async def validation_exception_handler(_request: Request, exc: Exception) -> Response:
+    """Request validation (422); only loc, msg and type of each error are exposed."""
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        ErrorDetail(
+            loc=_loc(error.get("loc")),
+            message=str(error.get("msg", "")),
+            type=str(error.get("type", "value_error")),
+        )
+        for error in exc.errors()
+    ]
+    return error_response(422, "validation_error", "Request validation failed", details)
+
+
+async def unhandled_exception_handler(_request: Request, _exc: Exception) -> Response:
+    """Anything else (500). Nothing about the exception reaches the client; the
+    server still logs the traceback (Starlette re-raises after responding)."""
+    return error_response(500, "internal_error", "Internal server error")
+
+
+def register_exception_handlers(app: FastAPI) -> None:
+    """Install the handlers so every error response uses ErrorResponse."""
+    app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_exception_handler)
+    app.add_exception_handler(RequestValidationError, validation_exception_handler)
+    app.add_exception_handler(Exception, unhandled_exception_handler)

@@ -1,0 +1,4 @@
+"""Model registry: every table module is imported here so SQLModel.metadata (and Alembic) see it."""
+
+from app.models import author as author
+from app.models import book as book
