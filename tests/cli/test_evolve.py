@@ -191,3 +191,30 @@ def test_help_shows_examples(run: Run) -> None:
         result = run(*command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_a_person_at_a_terminal_is_asked_about_destructive_changes(
+    bookshop: Path, snapshot: Snapshot, answer: bool
+) -> None:
+    from fastgen.commands.columns import remove_column
+    from fastgen.commands.evolve import Decisions
+    from fastgen.errors import UsageError
+    from fastgen.project import find_project
+
+    asked: list[list[str]] = []
+
+    def confirm(labels: object) -> bool:
+        asked.append(list(labels))  # type: ignore[call-overload]
+        return answer
+
+    before = snapshot(bookshop)
+    decisions = Decisions(confirm=confirm)
+    if answer:
+        outcome = remove_column(find_project(bookshop), "Book", "summary", decisions)
+        assert any(c.path == "app/models/book.py" for c in outcome.changeset.pending)
+    else:
+        with pytest.raises(UsageError, match="not confirmed"):
+            remove_column(find_project(bookshop), "Book", "summary", decisions)
+    assert asked == [["- field Book.summary (destructive)"]]
+    assert snapshot(bookshop) == before  # commands compute; only the CLI applies
