@@ -1,8 +1,10 @@
 """All-or-nothing writes of one command's file changes, and the report of what changed.
 
 A command computes a `Changeset` (pure values: path, old text, new text); only `apply` touches
-the disk. Every new content is first written to a temporary file beside its target, then all
-targets are swapped in; if anything fails, the files already swapped are restored.
+the disk. Every new content is first written to a temporary file beside its target, and every
+file about to be replaced is copied to a backup beside it; then all targets are swapped in. If
+anything fails, the files already swapped get their backups back and new files and folders are
+removed, so the tree is byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,10 +74,17 @@ def changes_for(root: Path, files: Iterable[tuple[str, str]]) -> tuple[FileChang
 
 
 def apply(root: Path, changeset: Changeset) -> None:
-    """Write every pending change, or none of them."""
+    """Write every pending change, or none of them.
+
+    On failure the original error is raised again once the tree is back as it was. If the
+    roll-back itself cannot finish, a `RestoreError` says which files are not restored (each one's
+    backup is kept) and what is left over.
+    """
     pending = changeset.pending
-    staged: list[tuple[Path, Path]] = []
-    created: list[Path] = []  # folders this call made, removed again on failure
+    staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+    backups: dict[Path, Path] = {}  # target -> a copy of it as it was
+    created: list[Path] = []  # folders this call made
+    swapped: list[Path] = []
     try:
         for change in pending:
             target = root / change.path
@@ -82,31 +92,112 @@ def apply(root: Path, changeset: Changeset) -> None:
             fd, tmp_name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
             )
-            tmp = Path(tmp_name)
+            tmp = target.parent / Path(tmp_name).name  # mkstemp's name is absolute
             staged.append((tmp, target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(change.after)
-            tmp.chmod(target.stat().st_mode & 0o7777 if target.exists() else 0o644)
-    except BaseException:
-        _discard(staged, created)
+            if target.exists():
+                tmp.chmod(target.stat().st_mode & 0o7777)
+                # `change.before` was read with universal newlines: only a copy of the bytes
+                # restores a CRLF file exactly (and keeps its mode and times).
+                backups[target] = _reserve(target, ".orig")
+                shutil.copy2(target, backups[target])
+            else:
+                tmp.chmod(0o644)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+            swapped.append(target)
+    except BaseException as error:
+        _roll_back(root, error, swapped, staged, backups, created)
         raise
-    swapped: list[tuple[Path, str | None]] = []
+    for backup in backups.values():
+        with contextlib.suppress(OSError):  # the write is done; a stray backup is harmless
+            backup.unlink()
+
+
+class RestoreError(OSError):
+    """A write failed and rolling it back failed too: the tree is not as it was."""
+
+    def __init__(self, message: str, not_restored: list[str], left_over: list[str]) -> None:
+        super().__init__(message)
+        self.not_restored = not_restored
+        self.left_over = left_over
+
+
+def _reserve(target: Path, suffix: str) -> Path:
+    """A new empty hidden file beside `target`, with a name no other file has."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
+    os.close(fd)
+    return target.parent / Path(name).name
+
+
+def _roll_back(
+    root: Path,
+    error: BaseException,
+    swapped: list[Path],
+    staged: list[tuple[Path, Path]],
+    backups: dict[Path, Path],
+    created: list[Path],
+) -> None:
+    """Put back what `apply` changed; raise `RestoreError` if some of it cannot be put back."""
+    not_restored = _restore(swapped, backups)
+    keep = {backups[t] for t in not_restored if t in backups}
+    leftovers = [tmp for tmp, _ in staged] + [b for b in backups.values() if b not in keep]
+    left_over = [path for path in leftovers if not _removed(path)]
+    stuck = [*not_restored, *keep, *left_over]
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            if not any(folder in path.parents for path in stuck):
+                left_over.append(folder)
+            stuck.append(folder)
+    if not not_restored and not left_over:
+        return
+
+    def show(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    notes = [
+        f"{show(t)} (its content from before is in {show(backups[t])}: move it back by hand)"
+        if t in backups
+        else f"{show(t)} (a new file: delete it by hand)"
+        for t in not_restored
+    ]
+    if left_over:
+        notes.append("left over, delete by hand: " + ", ".join(show(p) for p in left_over))
+    cause = str(error) or type(error).__name__
+    raise RestoreError(
+        f"{cause}; then undoing the write failed, not restored: {'; '.join(notes)}",
+        [show(t) for t in not_restored],
+        [show(p) for p in left_over],
+    ) from error
+
+
+def _restore(swapped: list[Path], backups: dict[Path, Path]) -> list[Path]:
+    """Give each swapped target its backup back, or remove it if it is new. Whatever fails is
+    tried once more after the others; returns the targets that still could not be restored."""
+    remaining = list(reversed(swapped))
+    for _ in range(2):
+        failed: list[Path] = []
+        for target in remaining:
+            try:
+                if target in backups:
+                    os.replace(backups[target], target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError:
+                failed.append(target)
+        remaining = failed
+    return remaining
+
+
+def _removed(path: Path) -> bool:
     try:
-        for (staged_tmp, target), change in zip(staged, pending, strict=True):
-            os.replace(staged_tmp, target)
-            swapped.append((target, change.before))
-    except BaseException:
-        _restore(swapped)
-        _discard(staged, created)
-        raise
-
-
-def _restore(swapped: list[tuple[Path, str | None]]) -> None:
-    for target, before in reversed(swapped):
-        if before is None:
-            target.unlink(missing_ok=True)
-        else:
-            target.write_text(before, encoding="utf-8", newline="")
+        path.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def _make_folders(folder: Path, created: list[Path]) -> None:
@@ -117,11 +208,3 @@ def _make_folders(folder: Path, created: list[Path]) -> None:
     for path in reversed(missing):
         path.mkdir()
         created.append(path)
-
-
-def _discard(staged: list[tuple[Path, Path]], created: list[Path]) -> None:
-    for tmp, _ in staged:
-        tmp.unlink(missing_ok=True)
-    for folder in reversed(created):
-        with contextlib.suppress(OSError):
-            folder.rmdir()

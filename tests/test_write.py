@@ -163,3 +163,115 @@ def test_a_failing_staging_write_leaves_the_tree_as_it_was(
 
     assert snapshot(tmp_path) == before
     assert folders(tmp_path) == before_folders
+
+
+@pytest.mark.parametrize("k", range(1, PENDING + 1))
+def test_a_failing_swap_restores_crlf_files_byte_for_byte_with_mode_and_times(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch, k: int
+) -> None:
+    # `before` is text read with universal newlines ("main = 1\n"): writing it back would turn
+    # CRLF into LF. The restore uses a copy of the bytes instead.
+    changeset = make_tree(tmp_path)
+    (tmp_path / "app" / "main.py").write_bytes(b"main = 1\r\n")
+    (tmp_path / "run.sh").write_bytes(b"#!/bin/sh\recho old\r\n")
+    os.utime(tmp_path / "run.sh", ns=(1_000_000_000, 1_000_000_000))
+    before, before_folders = snapshot(tmp_path), folders(tmp_path)
+    monkeypatch.setattr(fastgen.write.os, "replace", _fail_on_call(os.replace, k))
+
+    with pytest.raises(OSError, match=f"injected failure on call {k}"):
+        apply(tmp_path, changeset)
+
+    assert snapshot(tmp_path) == before
+    assert folders(tmp_path) == before_folders
+    assert stat.S_IMODE((tmp_path / "run.sh").stat().st_mode) == 0o755
+    assert (tmp_path / "run.sh").stat().st_mtime_ns == 1_000_000_000
+
+
+def _fail_restores(real: Callable[..., Any], swaps: int, times: int) -> Callable[..., Any]:
+    """`os.replace`, except that the swap after `swaps` good ones fails, and so do the first
+    `times` restores of app/main.py (a restore moves a backup, a hidden file, onto a target)."""
+    calls = 0
+    restores = 0
+
+    def wrapper(source: Any, target: Any) -> Any:
+        nonlocal calls, restores
+        calls += 1
+        if calls == swaps + 1:
+            raise OSError("injected failure of the swap")
+        is_restore = Path(source).name.startswith(".main.py.") and calls > swaps + 1
+        if is_restore and Path(target).name == "main.py":
+            restores += 1
+            if restores <= times:
+                raise OSError("injected failure of the restore")
+        return real(source, target)
+
+    return wrapper
+
+
+def test_a_restore_that_fails_once_is_tried_again(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changeset = make_tree(tmp_path)
+    before, before_folders = snapshot(tmp_path), folders(tmp_path)
+    monkeypatch.setattr(fastgen.write.os, "replace", _fail_restores(os.replace, 4, times=1))
+
+    with pytest.raises(OSError, match="injected failure of the swap") as caught:
+        apply(tmp_path, changeset)
+
+    assert not isinstance(caught.value, fastgen.write.RestoreError)
+    assert snapshot(tmp_path) == before
+    assert folders(tmp_path) == before_folders
+
+
+def test_a_restore_that_keeps_failing_names_the_file_and_keeps_its_backup(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changeset = make_tree(tmp_path)
+    before, before_folders = snapshot(tmp_path), folders(tmp_path)
+    monkeypatch.setattr(fastgen.write.os, "replace", _fail_restores(os.replace, 4, times=2))
+
+    with pytest.raises(fastgen.write.RestoreError) as caught:
+        apply(tmp_path, changeset)
+
+    error = caught.value
+    assert error.not_restored == ["app/main.py"]
+    assert error.left_over == []
+    assert isinstance(error.__cause__, OSError)
+    backups = [p for p in (tmp_path / "app").iterdir() if p.name.startswith(".main.py.")]
+    assert len(backups) == 1
+    backup = backups[0].relative_to(tmp_path).as_posix()
+    assert str(error).startswith("injected failure of the swap; ")
+    assert f"app/main.py (its content from before is in {backup}: move it back by hand)" in str(
+        error
+    )
+    # Everything else is restored; moving the backup back by hand restores the rest.
+    assert (tmp_path / "app" / "main.py").read_text() == "main = 2\n"
+    os.replace(backups[0], tmp_path / "app" / "main.py")
+    assert snapshot(tmp_path) == before
+    assert folders(tmp_path) == before_folders
+
+
+def test_a_new_file_that_cannot_be_removed_is_named_and_its_folder_kept(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changeset = make_tree(tmp_path)
+    before = snapshot(tmp_path)
+    real_unlink = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self.name == "book.py" and self.parent.name == "factories":
+            raise PermissionError("injected failure of the removal")
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    monkeypatch.setattr(fastgen.write.os, "replace", _fail_on_call(os.replace, PENDING))
+
+    with pytest.raises(fastgen.write.RestoreError) as caught:
+        apply(tmp_path, changeset)
+
+    assert caught.value.not_restored == ["tests/factories/book.py"]
+    assert caught.value.left_over == []  # its folders stay, and need no mention
+    assert "tests/factories/book.py (a new file: delete it by hand)" in str(caught.value)
+    monkeypatch.undo()
+    (tmp_path / "tests" / "factories" / "book.py").unlink()
+    assert snapshot(tmp_path) == before
