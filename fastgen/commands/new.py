@@ -11,6 +11,7 @@ from fastgen.errors import UsageError
 from fastgen.project import LOCK_FILE
 from fastgen.render.environment import make_environment, packaged_templates
 from fastgen.render.pyformat import format_python_files
+from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
 from fastgen.state import ProjectState, dump_lock
 from fastgen.write import Changeset, FileChange
 
@@ -31,6 +32,8 @@ def render_project(name: str, db: str) -> list[tuple[str, str]]:
         target = template.removeprefix("project/").removesuffix(".jinja")
         files.append((target, env.get_template(template).render(context)))
     files.append((LOCK_FILE, dump_lock(ProjectState())))
+    # next to specs/, so `$schema=../fastgen-spec.schema.json` in a spec finds it
+    files.append((SCHEMA_FILE, schema_text()))
     return sorted(format_python_files(files))
 
 
