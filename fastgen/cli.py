@@ -51,6 +51,7 @@ class Options:
     project: Path | None = None
     dry_run: bool = False
     debug: bool = False
+    yes: bool = False
 
 
 def _version(value: bool) -> None:
@@ -70,12 +71,18 @@ def main_options(
         bool, typer.Option("--dry-run", help="Show what would change, as diffs; write nothing.")
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Answer yes to every question (destructive changes included)."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    ctx.obj = Options(project=project, dry_run=dry_run, debug=debug)
+    ctx.obj = Options(project=project, dry_run=dry_run, debug=debug, yes=yes)
 
 
 def _options(ctx: typer.Context) -> Options:
@@ -169,7 +176,7 @@ def _decisions(options: Options, allow_destructive: bool) -> Decisions:
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     return Decisions(
-        allow_destructive=allow_destructive,
+        allow_destructive=allow_destructive or options.yes,
         dry_run=options.dry_run,
         confirm=confirm if interactive else None,
     )
@@ -319,19 +326,118 @@ def remove_column_command(
 @app.command(
     epilog="Examples:\n\n  fastgen sync\n\n  fastgen --dry-run sync\n\n"
     "  fastgen sync --allow-destructive   (no terminal, e.g. CI)\n\n"
+    "  fastgen sync --rename-from Book.abstract=summary\n\n"
     "Rename a field by giving it its new name and `renamed_from: old_name` in the spec.",
 )
 def sync(
     ctx: typer.Context,
     allow_destructive: AllowDestructive = False,
+    rename_from: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename-from",
+            metavar="RESOURCE.NEW=OLD",
+            help="Treat field NEW as OLD renamed (same as `renamed_from: OLD` in the spec); "
+            "repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Apply every spec change since the last command: code patches and one migration."""
+    from fastgen.commands.sync import parse_renames
     from fastgen.commands.sync import sync as run_sync
 
     _run(
         ctx,
-        lambda options: run_sync(_project(options), _decisions(options, allow_destructive)),
+        lambda options: run_sync(
+            _project(options),
+            _decisions(options, allow_destructive),
+            renames=parse_renames(rename_from or []),
+        ),
     )
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead of text.")
+]
+
+
+def _print_json(document: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+@app.command(
+    epilog="Examples:\n\n  fastgen plan\n\n  fastgen plan --json\n\n"
+    "Exit 0: nothing pending; 1: changes pending; 2: bad spec; 3: a patch would conflict.",
+)
+def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Show what `sync` would do: each operation (safe / destructive / needs-default) and a
+    unified diff of every file that would change. Writes nothing."""
+    from fastgen.commands.plan import plan as compute
+
+    options = _options(ctx)
+    try:
+        result = compute(_project(options))
+    except FastgenError as error:
+        if options.debug:
+            raise
+        _fail(error)
+    if as_json:
+        _print_json(result.as_json())
+    else:
+        for operation in result.operations:
+            out.print(escape(operation.label()))
+        if result.operations:
+            out.print()
+        for change in result.changes:
+            style = _STYLES[change.action]
+            out.print(f"  [{style}]{change.action.value:>9}[/{style}]  {escape(change.path)}")
+            out.print(escape(change.diff()), end="")
+        if result.blocked:
+            err.print(f"[yellow]cannot render yet:[/yellow] {escape(result.blocked)}")
+        out.print("changes pending: run `fastgen sync`" if result.pending else "nothing to do")
+    raise typer.Exit(1 if result.pending else 0)
+
+
+@app.command(
+    epilog="Examples:\n\n  fastgen check\n\n  fastgen check --json\n\n"
+    "Exit 0: everything agrees; 1: findings (listed); 2: bad usage.",
+)
+def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Check that specs, fastgen.lock, generated code and migrations agree (for CI). Writes
+    nothing."""
+    from fastgen.commands.check import check as run_check
+
+    options = _options(ctx)
+    try:
+        findings = run_check(_project(options))
+    except FastgenError as error:
+        if options.debug:
+            raise
+        _fail(error)
+    if as_json:
+        _print_json({"ok": not findings, "findings": [f.as_json() for f in findings]})
+    elif findings:
+        for finding in findings:
+            out.print(f"[red]{escape(finding.kind)}[/red]: {escape(finding.message)}")
+            out.print(f"  fix: {escape(finding.fix)}")
+        count = len(findings)
+        out.print(f"\n{count} finding{'s' if count != 1 else ''}")
+    else:
+        out.print("ok: specs, lock file, code and migrations agree")
+    raise typer.Exit(1 if findings else 0)
+
+
+@app.command(
+    epilog="Examples:\n\n  fastgen schema > fastgen-spec.schema.json\n\n"
+    "Spec files then start with:  # yaml-language-server: $schema=../fastgen-spec.schema.json",
+)
+def schema() -> None:
+    """Print the JSON Schema of the spec format, for editors and other tools."""
+    from fastgen.spec.json_schema import schema_text
+
+    sys.stdout.write(schema_text())
 
 
 @app.command(epilog="Example:\n\n  fastgen validate specs/*.yaml")

@@ -22,12 +22,15 @@ LOCK_FORMAT = 1
 
 @dataclass(frozen=True)
 class ProjectState:
+    """`revision` is the last Alembic revision fastgen wrote for this state (None before any)."""
+
     resources: Mapping[str, ResourceSpec] = field(default_factory=dict)
+    revision: str | None = None
 
     def with_resource(self, spec: ResourceSpec) -> ProjectState:
         resources = dict(self.resources)
         resources[spec.resource] = spec
-        return ProjectState(resources=dict(sorted(resources.items())))
+        return ProjectState(resources=dict(sorted(resources.items())), revision=self.revision)
 
     def tables(self) -> dict[str, str]:
         """Class name -> table name, for resolving relation targets."""
@@ -42,6 +45,8 @@ def dump_lock(state: ProjectState) -> str:
             for name, spec in sorted(state.resources.items())
         },
     }
+    if state.revision is not None:
+        document["revision"] = state.revision
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -54,12 +59,15 @@ def parse_lock(text: str, origin: str) -> ProjectState:
             name: ResourceSpec.model_validate(data)
             for name, data in sorted(document["resources"].items())
         }
+        revision = document.get("revision")
+        if revision is not None and not isinstance(revision, str):
+            raise ValueError(f"revision must be a string, not {revision!r}")
     except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
         raise UsageError(
             f"{origin}: the lock file is damaged: {exc}",
             hint="restore it from version control; fastgen never edits it by hand",
         ) from exc
-    return ProjectState(resources=resources)
+    return ProjectState(resources=resources, revision=revision)
 
 
 def read_lock(path: Path) -> ProjectState:

@@ -16,7 +16,7 @@ Nothing is written here: the result is an `Outcome` whose changeset the CLI appl
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jinja2
 
@@ -86,7 +86,8 @@ def evolve(
             rendered.append((factories_path, factories_text))
     revision = _revision(env, project, operations, old, new)
     if revision is not None:
-        rendered.append(revision)
+        rendered.append((revision.path, revision.text))
+        new = replace(new, revision=revision.revision)
     changed = _changed_resources(operations)
     pairs = [
         (old_file, new_file)
@@ -206,13 +207,20 @@ def _merge(
     return merged, conflicts
 
 
+@dataclass(frozen=True)
+class _Revision:
+    revision: str
+    path: str
+    text: str
+
+
 def _revision(
     env: jinja2.Environment,
     project: Project,
     operations: Sequence[Operation],
     old: ProjectState,
     new: ProjectState,
-) -> tuple[str, str] | None:
+) -> _Revision | None:
     change = schema_change(operations, old, new)
     if change.is_empty:
         return None
@@ -225,15 +233,15 @@ def _revision(
         down_revision=single_head(history, project.versions_dir),
         sequence=len(history) + 1,
     )
-    return f"{VERSIONS_DIR}/{rendered.filename}", rendered.text
+    return _Revision(rendered.revision, f"{VERSIONS_DIR}/{rendered.filename}", rendered.text)
 
 
-def _summary(operations: Sequence[Operation], revision: tuple[str, str] | None) -> str:
+def _summary(operations: Sequence[Operation], revision: _Revision | None) -> str:
     count = len(operations)
     text = f"applied {count} change{'s' if count != 1 else ''}"
     if revision is None:
         return f"{text}; no database change, so no migration"
-    return f"{text}; migration {revision[0]}"
+    return f"{text}; migration {revision.path}"
 
 
 def _refuse_overwrites(changes: tuple[FileChange, ...], owned: set[str]) -> None:

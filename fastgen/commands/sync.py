@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fastgen.commands.evolve import Decisions, evolve
@@ -26,7 +27,41 @@ def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> 
     return state
 
 
-def sync(project: Project, decisions: Decisions) -> Outcome:
+def parse_renames(arguments: Sequence[str]) -> dict[tuple[str, str], str]:
+    """`Book.abstract=summary` -> {("Book", "abstract"): "summary"}."""
+    renames: dict[tuple[str, str], str] = {}
+    for argument in arguments:
+        match = re.fullmatch(r"([A-Z][A-Za-z0-9]*)\.([a-z][a-z0-9_]*)=([a-z][a-z0-9_]*)", argument)
+        if match is None:
+            raise UsageError(
+                f"--rename-from {argument!r}: expected RESOURCE.NEW=OLD",
+                hint="for example --rename-from Book.abstract=summary",
+            )
+        renames[(match[1], match[2])] = match[3]
+    return renames
+
+
+def with_renames(state: ProjectState, renames: Mapping[tuple[str, str], str]) -> ProjectState:
+    """The state with `renamed_from` set on the named fields, as if the specs declared it."""
+    for (resource, name), old in renames.items():
+        spec = state.resources.get(resource)
+        if spec is None or name not in {field.name for field in spec.fields}:
+            raise UsageError(
+                f"--rename-from {resource}.{name}={old}: the specs have no field {resource}.{name}"
+            )
+        fields = tuple(
+            field.model_copy(update={"renamed_from": old}) if field.name == name else field
+            for field in spec.fields
+        )
+        state = state.with_resource(spec.model_copy(update={"fields": fields}))
+    return state
+
+
+def sync(
+    project: Project,
+    decisions: Decisions,
+    renames: Mapping[tuple[str, str], str] | None = None,
+) -> Outcome:
     if not spec_paths(project):
         raise UsageError(
             f"no specs in {project.root / SPECS_DIR}",
@@ -35,7 +70,7 @@ def sync(project: Project, decisions: Decisions) -> Outcome:
     return evolve(
         project,
         read_lock(project.lock_path),
-        desired_state(project),
+        with_renames(desired_state(project), renames or {}),
         spec_files={},
         decisions=decisions,
     )

@@ -1,0 +1,137 @@
+"""`fastgen check`: do the specs, the lock file, the generated code and the migrations agree?
+
+Read-only. Each disagreement is a `Finding` with a kind (stable, for machines), a message and the
+command that fixes it. The CLI exits 1 when there is any finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastgen.errors import FastgenError, SpecError
+from fastgen.history import heads, read_history
+from fastgen.patch import include_router, register_model_module
+from fastgen.patch.main_app import MAIN_PATH
+from fastgen.patch.registry import REGISTRY_PATH
+from fastgen.plan import diff
+from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR, Project
+from fastgen.render.resource import module_name, output_paths
+from fastgen.state import ProjectState, read_lock
+from fastgen.write import read_text
+
+# kinds, as they appear in `--json`
+SPEC_NOT_SYNCED = "spec-not-synced"
+SPEC_INVALID = "spec-invalid"
+MIGRATION_MISSING = "migration-missing"
+MULTIPLE_HEADS = "multiple-heads"
+FILE_MISSING = "file-missing"
+NOT_WIRED = "not-wired"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    message: str
+    fix: str
+    path: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "message": self.message, "fix": self.fix, "path": self.path}
+
+
+def check(project: Project) -> list[Finding]:
+    state = read_lock(project.lock_path)
+    findings: list[Finding] = []
+    findings.extend(_specs(project, state))
+    findings.extend(_migrations(project, state))
+    findings.extend(_files(project, state))
+    return findings
+
+
+def _specs(project: Project, state: ProjectState) -> list[Finding]:
+    from fastgen.commands.sync import desired_state
+
+    try:
+        desired = desired_state(project)
+    except FastgenError as error:
+        detail = error.render() if isinstance(error, SpecError) else error.message
+        return [
+            Finding(SPEC_INVALID, f"the specs do not load:\n{detail}", "fix the spec", SPECS_DIR)
+        ]
+    try:
+        operations = diff(state, desired)
+    except FastgenError as error:
+        return [Finding(SPEC_NOT_SYNCED, error.message, error.hint or "fastgen sync", SPECS_DIR)]
+    return [
+        Finding(
+            SPEC_NOT_SYNCED,
+            f"spec changed since the last sync: {op.label()}",
+            "fastgen sync",
+            SPECS_DIR,
+        )
+        for op in operations
+    ]
+
+
+def _migrations(project: Project, state: ProjectState) -> list[Finding]:
+    history = read_history(project.versions_dir)
+    findings: list[Finding] = []
+    found = heads(history)
+    if len(found) > 1:
+        findings.append(
+            Finding(
+                MULTIPLE_HEADS,
+                f"the migrations have {len(found)} heads: {', '.join(found)}",
+                "alembic merge heads -m merge",
+                VERSIONS_DIR,
+            )
+        )
+    if state.revision is not None and state.revision not in {r.revision for r in history}:
+        findings.append(
+            Finding(
+                MIGRATION_MISSING,
+                f"revision {state.revision}, written for the last change recorded in "
+                f"{LOCK_FILE}, is not in {VERSIONS_DIR}",
+                "restore the migration file from version control",
+                VERSIONS_DIR,
+            )
+        )
+    return findings
+
+
+def _files(project: Project, state: ProjectState) -> list[Finding]:
+    findings: list[Finding] = []
+    registry = read_text(project.root, REGISTRY_PATH)
+    main = read_text(project.root, MAIN_PATH)
+    for name, spec in state.resources.items():
+        module = module_name(spec)
+        for path in (*output_paths(spec), f"{SPECS_DIR}/{module}.yaml"):
+            if read_text(project.root, path) is None:
+                findings.append(
+                    Finding(
+                        FILE_MISSING,
+                        f"{path} of resource {name} is missing",
+                        "restore it from version control",
+                        path,
+                    )
+                )
+        if registry is not None and register_model_module(registry, module).source != registry:
+            findings.append(
+                Finding(
+                    NOT_WIRED,
+                    f"{REGISTRY_PATH} does not import app.models.{module}: Alembic will not "
+                    f"see the {spec.table} table",
+                    f"add `from app.models import {module} as {module}`",
+                    REGISTRY_PATH,
+                )
+            )
+        if main is not None and include_router(main, module).source != main:
+            findings.append(
+                Finding(
+                    NOT_WIRED,
+                    f"{MAIN_PATH} does not include the {module} router",
+                    f"add `app.include_router({module}.router)`",
+                    MAIN_PATH,
+                )
+            )
+    return findings

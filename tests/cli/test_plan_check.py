@@ -1,0 +1,158 @@
+"""`fastgen plan` and `fastgen check`: read-only views for people and CI, with `--json`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import Run, Snapshot
+
+
+@pytest.fixture
+def bookshop(project: Path, run: Run, examples: Path) -> Path:
+    specs = [examples / "bookshop" / "author.yaml", examples / "bookshop" / "book.yaml"]
+    result = run("--project", project, "add", "resource", *specs)
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def edit(root: Path, old: str, new: str, name: str = "book") -> None:
+    path = root / "specs" / f"{name}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_plan_with_nothing_pending_exits_0(bookshop: Path, run: Run) -> None:
+    result = run("--project", bookshop, "plan")
+    assert result.exit_code == 0, result.output
+    assert "nothing to do" in result.stdout
+
+
+def test_plan_lists_labelled_operations_and_diffs_and_writes_nothing(
+    bookshop: Path, run: Run, snapshot: Snapshot
+) -> None:
+    edit(bookshop, "  summary: text?\n", "  stock: {type: int, default: 0}\n")
+    before = snapshot(bookshop)
+    result = run("--project", bookshop, "plan")
+    assert result.exit_code == 1, result.output
+    assert "+ field Book.stock int default 0" in result.stdout
+    assert "- field Book.summary (destructive)" in result.stdout
+    assert "+    stock: int = Field(default=0)" in result.stdout
+    assert "migrations/versions/0002_" in result.stdout
+    assert snapshot(bookshop) == before
+
+
+def test_plan_json_has_the_documented_shape(bookshop: Path, run: Run) -> None:
+    edit(bookshop, "  summary: text?\n", "  summary: text?\n  stock: int\n")
+    result = run("--project", bookshop, "plan", "--json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["pending"] is True
+    assert document["operations"] == [
+        {"kind": "add_field", "description": "+ field Book.stock int", "safety": "needs-default"}
+    ]
+    assert document["files"] == []
+    assert "a default is needed first" in document["blocked"]
+
+
+def test_plan_json_lists_files_with_diffs(bookshop: Path, run: Run) -> None:
+    edit(bookshop, "  summary: text?\n", "  summary: text?\n  note: str?\n")
+    document = json.loads(run("--project", bookshop, "plan", "--json").stdout)
+    assert document["blocked"] is None
+    paths = {f["path"]: f for f in document["files"]}
+    assert paths["app/models/book.py"]["action"] == "patch"
+    assert "+    note: str | None = Field(default=None)" in paths["app/models/book.py"]["diff"]
+    assert any(p.startswith("migrations/versions/0002_") for p in paths)
+
+
+def test_check_is_clean_after_generation(bookshop: Path, run: Run, snapshot: Snapshot) -> None:
+    before = snapshot(bookshop)
+    result = run("--project", bookshop, "check")
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.stdout
+    document = json.loads(run("--project", bookshop, "check", "--json").stdout)
+    assert document == {"ok": True, "findings": []}
+    assert snapshot(bookshop) == before
+
+
+def _kinds(run: Run, root: Path) -> list[str]:
+    result = run("--project", root, "check", "--json")
+    assert result.exit_code == 1, result.output
+    return [f["kind"] for f in json.loads(result.stdout)["findings"]]
+
+
+def test_check_finds_a_spec_edited_but_not_synced(bookshop: Path, run: Run) -> None:
+    edit(bookshop, "  summary: text?\n", "  summary: text?\n  note: str?\n")
+    assert _kinds(run, bookshop) == ["spec-not-synced"]
+    text = run("--project", bookshop, "check").stdout
+    assert "spec changed since the last sync: + field Book.note str?" in text
+    assert "fix: fastgen sync" in text
+
+
+def test_check_finds_a_missing_migration(bookshop: Path, run: Run) -> None:
+    assert run("--project", bookshop, "add", "column", "Book", "note:str?").exit_code == 0
+    latest = sorted((bookshop / "migrations" / "versions").glob("0002_*.py"))[0]
+    latest.unlink()
+    assert _kinds(run, bookshop) == ["migration-missing"]
+
+
+def test_check_finds_two_heads(bookshop: Path, run: Run) -> None:
+    versions = bookshop / "migrations" / "versions"
+    first = sorted(versions.glob("0001_*.py"))[0].read_text()
+    head = first.split('revision: str = "')[1].split('"')[0]
+    (versions / "0002_branch.py").write_text(
+        f'revision = "abc123"\ndown_revision = "{head}"\n'
+        "def upgrade() -> None: ...\ndef downgrade() -> None: ...\n"
+    )
+    (versions / "0003_other.py").write_text(
+        f'revision = "def456"\ndown_revision = "{head}"\n'
+        "def upgrade() -> None: ...\ndef downgrade() -> None: ...\n"
+    )
+    assert _kinds(run, bookshop) == ["multiple-heads"]
+
+
+def test_check_finds_a_deleted_generated_file_and_missing_wiring(bookshop: Path, run: Run) -> None:
+    (bookshop / "tests" / "test_book.py").unlink()
+    main = bookshop / "app" / "main.py"
+    main.write_text(main.read_text().replace("app.include_router(author.router)\n", ""))
+    kinds = _kinds(run, bookshop)
+    assert sorted(kinds) == ["file-missing", "not-wired"]
+
+
+def test_check_reports_an_invalid_spec_as_a_finding(bookshop: Path, run: Run) -> None:
+    edit(bookshop, "summary: text?", "summary: {type: txt}")
+    assert _kinds(run, bookshop) == ["spec-invalid"]
+
+
+def test_sync_rename_from_flag_renames_instead_of_drop_and_add(bookshop: Path, run: Run) -> None:
+    edit(bookshop, "summary: text?", "abstract: text?")
+    result = run("--project", bookshop, "sync", "--rename-from", "Book.abstract=summary")
+    assert result.exit_code == 0, result.output
+    assert "~ field Book.summary renamed to Book.abstract" in result.stdout
+    assert run("--project", bookshop, "check").exit_code == 0
+    bad = run("--project", bookshop, "sync", "--rename-from", "abstract")
+    assert bad.exit_code == 2
+    assert "RESOURCE.NEW=OLD" in bad.output
+
+
+def test_yes_answers_the_destructive_question(bookshop: Path, run: Run) -> None:
+    result = run("--project", bookshop, "--yes", "remove", "column", "Book", "summary")
+    assert result.exit_code == 0, result.output
+
+
+def test_pre_commit_hooks_run_real_commands(run: Run) -> None:
+    from ruamel.yaml import YAML
+
+    hooks = YAML(typ="safe").load(
+        (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text()
+    )
+    assert {hook["id"] for hook in hooks} == {"fastgen-check", "fastgen-validate"}
+    for hook in hooks:
+        program, *command = hook["entry"].split()
+        assert program == "fastgen"
+        assert run(*command, "--help").exit_code == 0, hook
