@@ -156,3 +156,12 @@ def test_pre_commit_hooks_run_real_commands(run: Run) -> None:
         program, *command = hook["entry"].split()
         assert program == "fastgen"
         assert run(*command, "--help").exit_code == 0, hook
+
+
+def test_schema_prints_the_json_schema(run: Run) -> None:
+    from fastgen.spec.json_schema import schema_text
+
+    result = run("schema")
+    assert result.exit_code == 0
+    assert result.stdout == schema_text()
+    assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
