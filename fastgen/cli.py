@@ -113,9 +113,9 @@ def _run(ctx: typer.Context, produce: Callable[[Options], Outcome]) -> None:
     options = _options(ctx)
     try:
         outcome = produce(options)
-        _report(outcome, dry_run=options.dry_run)
         if not options.dry_run:
-            apply(outcome.root, outcome.changeset)
+            apply(outcome.root, outcome.changeset)  # report only what really happened
+        _report(outcome, dry_run=options.dry_run)
     except FastgenError as error:
         if options.debug:
             raise

@@ -271,7 +271,43 @@ def parse(report: Report) -> YNode | None:
         return _parse(yaml, report)
 
 
+def _flow_depth_exceeded(text: str, limit: int) -> Span | None:
+    """Where `[`/`{` nesting (outside quotes and comments) first goes past `limit`: checked
+    before parsing, because the YAML parser takes quadratic time on deep flow nesting."""
+    depth = 0
+    line = col = 0
+    quote: str | None = None
+    comment = False
+    previous = " "
+    for char in text:
+        if char == "\n":
+            line, col, comment, previous = line + 1, 0, False, " "
+            continue
+        if comment:
+            pass
+        elif quote is not None:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and previous in " \t":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return Span(line, col, line, col + 1)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+        col += 1
+    return None
+
+
 def _parse(yaml: YAML, report: Report) -> YNode | None:
+    too_deep = _flow_depth_exceeded(report.text, _MAX_DEPTH)
+    if too_deep is not None:
+        report.error(too_deep, "", "the document is nested too deeply for a spec")
+        return None
     try:
         node = yaml.compose(io.StringIO(report.text))
     except MarkedYAMLError as error:

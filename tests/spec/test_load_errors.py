@@ -729,3 +729,19 @@ def test_load_specs_collects_every_file(tmp_path: Path) -> None:
         ("c.yaml", 2, "resource", f"resource 'Book' is already used by {tmp_path / 'b.yaml'}"),
         ("gone.yaml", 1, "", "cannot read the file: No such file or directory"),
     ]
+
+
+def test_deep_flow_nesting_is_refused_before_parsing(errors: Errors) -> None:
+    # the YAML parser is quadratic on this; the check runs first and names the place
+    rendered = errors("version: 1\nresource: Book\nfields: " + "[" * 5000 + "\n")
+    assert "specs/book.yaml:3:73: error: the document is nested too deeply" in rendered
+
+
+def test_brackets_in_quotes_and_comments_do_not_count_as_nesting(errors: Errors) -> None:
+    deep = "[" * 100
+    rendered = errors(
+        f"version: 1\nresource: Book\n# {deep}\nfields:\n  title: {{type: str, pattern: '{deep}'}}\n"
+        "  bad: {type: nope}\n"
+    )
+    assert "nested too deeply" not in rendered
+    assert "unknown type 'nope'" in rendered
