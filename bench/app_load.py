@@ -1,0 +1,453 @@
+"""The generated bookshop against the hand-written one (`bench/reference_app`) under load, on
+PostgreSQL.
+
+Both apps get a database of their own, created by the generated project's migration (so the
+schemas are identical) and seeded with the same rows. Each is served by uvicorn (one worker, no
+access log) on this machine; the load generator is an asyncio httpx client with a fixed
+concurrency running for a fixed time per measurement. After a warm-up, every endpoint is
+measured on both apps alternately, the order swapped each round, and medians are reported.
+Rows created by a measurement are deleted before the next.
+
+SQL statements per request are counted in a separate sequential pass with `BENCH_COUNT_SQL=1`
+(`bench.sql_counter`), so the timed runs carry no instrumentation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+
+from bench.projects import REPO, bookshop
+from bench.sql_counter import PATH as SQL_PATH
+from bench.sql_counter import SWITCH
+from bench.timing import BIN, run
+
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+APPS = ("generated", "reference")
+_MODULES = {"generated": "bench.generated_app:app", "reference": "bench.reference_app.main:app"}
+SEED_AUTHORS = 100
+SEED_BOOKS = 1000
+PAGE = 50
+GENRES = ("fiction", "science", "history")
+
+
+Request = tuple[str, str, dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    label: str
+    expected: int
+    make: Callable[[random.Random], Request]
+
+
+_isbns = itertools.count(1)
+
+
+def _list(rng: random.Random) -> Request:
+    offset = rng.randrange(0, SEED_BOOKS // PAGE) * PAGE
+    return "GET", f"/books?limit={PAGE}&offset={offset}", None
+
+
+def _read(rng: random.Random) -> Request:
+    return "GET", f"/books/{rng.randint(1, SEED_BOOKS)}", None
+
+
+def _create(rng: random.Random) -> Request:
+    number = next(_isbns)
+    body = {
+        "title": f"Load test book {number}",
+        "isbn": f"9-{number:012d}",
+        "pages": rng.randint(1, 900),
+        "price": "12.50",
+        "genre": rng.choice(GENRES),
+        "published_on": "2024-05-01",
+        "summary": "Written under load.",
+        "author_id": rng.randint(1, SEED_AUTHORS),
+    }
+    return "POST", "/books", body
+
+
+ENDPOINTS = (
+    Endpoint("list", f"list books (page of {PAGE}, no included relation)", 200, _list),
+    Endpoint("read", "read a book", 200, _read),
+    Endpoint("create", "create a book", 201, _create),
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    requests: int
+    errors: int
+    seconds: float
+    p50: float
+    p99: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+@dataclass(frozen=True)
+class SqlCount:
+    statements: float
+    pings: float
+    kinds: tuple[str, ...]
+    """The statements of one request, summarised (`SELECT books`, `INSERT books`, ...)."""
+
+
+@dataclass
+class LoadResults:
+    concurrency: int
+    seconds: float
+    rounds: int
+    warmup: float
+    runs: dict[tuple[str, str], list[Measurement]] = field(default_factory=dict)
+    sql: dict[tuple[str, str], SqlCount] = field(default_factory=dict)
+
+    def median(self, app: str, endpoint: str, attribute: str) -> float:
+        return float(statistics.median(getattr(m, attribute) for m in self.runs[(app, endpoint)]))
+
+    def errors(self, app: str, endpoint: str) -> int:
+        return sum(m.errors for m in self.runs[(app, endpoint)])
+
+
+@dataclass(frozen=True)
+class Setup:
+    project: Path
+    databases: Mapping[str, str]
+    logs: Path
+
+
+def _url(database: str, driver: str = "postgresql") -> str:
+    base = POSTGRES.replace("postgresql://", f"{driver}://", 1)
+    return f"{base}/{database}"
+
+
+def postgres_reachable() -> bool:
+    async def probe() -> bool:
+        try:
+            connection = await asyncpg.connect(_url("postgres"), timeout=5)
+        except (TimeoutError, OSError, asyncpg.PostgresError):
+            return False
+        await connection.close()
+        return True
+
+    return asyncio.run(probe())
+
+
+def postgres_version() -> str | None:
+    async def version() -> str | None:
+        try:
+            connection = await asyncpg.connect(_url("postgres"), timeout=5)
+        except (TimeoutError, OSError, asyncpg.PostgresError):
+            return None
+        try:
+            return str(await connection.fetchval("SHOW server_version"))
+        finally:
+            await connection.close()
+
+    return asyncio.run(version())
+
+
+async def _admin(statements: list[str]) -> None:
+    connection = await asyncpg.connect(_url("postgres"))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _seed(database: str) -> None:
+    stamp = datetime(2024, 1, 1, tzinfo=UTC)
+    authors = [
+        (f"Author {i}", f"author{i}@example.com", None, date(1950 + i % 50, 1, 1), stamp, stamp)
+        for i in range(1, SEED_AUTHORS + 1)
+    ]
+    books = [
+        (
+            f"Book {i}",
+            f"978-{i:010d}",
+            100 + i % 400,
+            Decimal(f"{i % 90 + 5}.99"),
+            GENRES[i % 3],
+            date(2000 + i % 24, 1 + i % 12, 1),
+            f"Summary of book {i}.",
+            1 + i % SEED_AUTHORS,
+            stamp,
+            stamp,
+        )
+        for i in range(1, SEED_BOOKS + 1)
+    ]
+    connection = await asyncpg.connect(_url(database))
+    try:
+        await connection.executemany(
+            "INSERT INTO authors (name, email, bio, born_on, created_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            authors,
+        )
+        await connection.executemany(
+            "INSERT INTO books (title, isbn, pages, price, genre, published_on, summary, "
+            "author_id, created_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5::bookgenre, $6, $7, $8, $9, $10)",
+            books,
+        )
+        await connection.execute("VACUUM ANALYZE")
+    finally:
+        await connection.close()
+
+
+async def _delete_created(database: str) -> None:
+    connection = await asyncpg.connect(_url(database))
+    try:
+        await connection.execute(f"DELETE FROM books WHERE id > {SEED_BOOKS}")
+        await connection.execute("VACUUM ANALYZE books")
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def databases(work: Path, env: Mapping[str, str]) -> Iterator[Setup]:
+    """The generated bookshop project (PostgreSQL) and one seeded database per app; the
+    databases are dropped afterwards."""
+    project = bookshop(work / "load", env, db="postgresql", name="benchshop")
+    suffix = uuid.uuid4().hex[:8]
+    names = {app: f"fastgen_bench_{app}_{suffix}" for app in APPS}
+    asyncio.run(_admin([f'CREATE DATABASE "{name}"' for name in names.values()]))
+    try:
+        for name in names.values():
+            run(
+                [BIN / "alembic", "upgrade", "head"],
+                project,
+                {**env, "DATABASE_URL": _url(name, "postgresql+asyncpg")},
+            )
+            asyncio.run(_seed(name))
+        logs = work / "logs"
+        logs.mkdir(exist_ok=True)
+        yield Setup(project, names, logs)
+    finally:
+        asyncio.run(
+            _admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names.values()])
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """`uvicorn` serving one app: one worker, no access log."""
+
+    def __init__(self, app: str, setup: Setup, env: Mapping[str, str], count_sql: bool) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        environment = {
+            **env,
+            "DATABASE_URL": _url(setup.databases[app], "postgresql+asyncpg"),
+            "BENCH_PROJECT": str(setup.project),
+            SWITCH: "1" if count_sql else "0",
+        }
+        self.log = (setup.logs / f"{app}-{self.port}.log").open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                _MODULES[app],
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                self.log.flush()
+                raise RuntimeError(f"the server exited; see {self.log.name}")
+            try:
+                if httpx.get(f"{self.base}/books?limit=1", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the server did not answer within 60 s; see {self.log.name}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+async def _hit(
+    client: httpx.AsyncClient, endpoint: Endpoint, seconds: float, concurrency: int, seed: int
+) -> Measurement:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(number: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed * 1000 + number)
+        while time.perf_counter() < deadline:
+            method, url, body = endpoint.make(rng)
+            start = time.perf_counter()
+            response = await client.request(method, url, json=body)
+            latencies.append(time.perf_counter() - start)
+            if response.status_code != endpoint.expected:
+                errors += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    elapsed = time.perf_counter() - start
+    return Measurement(
+        requests=len(latencies),
+        errors=errors,
+        seconds=elapsed,
+        p50=statistics.median(latencies) if latencies else math.nan,
+        p99=_percentile(latencies, 0.99) if latencies else math.nan,
+    )
+
+
+def _client(base: str, concurrency: int) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    return httpx.AsyncClient(base_url=base, limits=limits, timeout=60)
+
+
+_VERB = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", re.IGNORECASE)
+
+
+def summarise(statement: str) -> str:
+    """`SELECT count(*) AS count_1 FROM books` -> `SELECT count books`."""
+    verb = _VERB.match(statement)
+    table = _TABLE.search(statement)
+    words = [verb[1].upper() if verb else statement.split()[0].upper()]
+    if verb and verb[1].upper() == "SELECT" and "count(" in statement.lower():
+        words.append("count")
+    if table:
+        words.append(table[1])
+    return " ".join(words)
+
+
+async def _count_sql(
+    setup: Setup, servers: Mapping[str, Server], requests: int, results: LoadResults
+) -> None:
+    for app, server in servers.items():
+        async with _client(server.base, 1) as client:
+            for endpoint in ENDPOINTS:
+                rng = random.Random(7)
+                await client.get(SQL_PATH)
+                method, url, body = endpoint.make(rng)
+                assert (await client.request(method, url, json=body)).status_code == (
+                    endpoint.expected
+                ), f"{app} {endpoint.name}: unexpected status"
+                one = (await client.get(SQL_PATH)).json()
+                for _ in range(requests):
+                    method, url, body = endpoint.make(rng)
+                    await client.request(method, url, json=body)
+                counts = (await client.get(SQL_PATH)).json()
+                results.sql[(app, endpoint.name)] = SqlCount(
+                    statements=counts["statements"] / counts["requests"],
+                    pings=counts["pings"] / counts["requests"],
+                    kinds=tuple(summarise(s) for s in one["log"]),
+                )
+        await _delete_created(setup.databases[app])
+
+
+async def _load(setup: Setup, servers: Mapping[str, Server], results: LoadResults) -> None:
+    clients = {app: _client(server.base, results.concurrency) for app, server in servers.items()}
+    try:
+        for app in APPS:  # warm-up: connections, pools, caches
+            for endpoint in ENDPOINTS:
+                await _hit(clients[app], endpoint, results.warmup, results.concurrency, 0)
+            await _delete_created(setup.databases[app])
+        for round_number in range(results.rounds):
+            order = APPS if round_number % 2 == 0 else APPS[::-1]
+            for endpoint in ENDPOINTS:
+                for app in order:
+                    measured = await _hit(
+                        clients[app],
+                        endpoint,
+                        results.seconds,
+                        results.concurrency,
+                        seed=round_number + 1,
+                    )
+                    results.runs.setdefault((app, endpoint.name), []).append(measured)
+                    if endpoint.name == "create":
+                        await _delete_created(setup.databases[app])
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+def measure_load(
+    work: Path,
+    env: Mapping[str, str],
+    *,
+    concurrency: int,
+    seconds: float,
+    rounds: int,
+    warmup: float,
+    sql_requests: int,
+) -> LoadResults:
+    results = LoadResults(concurrency=concurrency, seconds=seconds, rounds=rounds, warmup=warmup)
+    with databases(work, env) as setup:
+        for count_sql in (True, False):
+            servers = {app: Server(app, setup, env, count_sql) for app in APPS}
+            try:
+                if count_sql:
+                    asyncio.run(_count_sql(setup, servers, sql_requests, results))
+                else:
+                    asyncio.run(_load(setup, servers, results))
+            finally:
+                for server in servers.values():
+                    server.stop()
+    return results
