@@ -30,8 +30,8 @@ PY_TYPES: dict[FieldType, str] = {
     FieldType.DECIMAL: "Decimal",
     FieldType.BOOL: "bool",
     FieldType.DATE: "date",
-    FieldType.DATETIME: "datetime",
-    FieldType.TIME: "time",
+    FieldType.DATETIME: "UtcDatetime",
+    FieldType.TIME: "TimeOfDay",
     FieldType.UUID: "uuid.UUID",
     FieldType.EMAIL: "EmailStr",
     FieldType.URL: "str",
@@ -42,8 +42,12 @@ PY_TYPES: dict[FieldType, str] = {
 PY_IMPORTS: dict[FieldType, tuple[str, ...]] = {
     FieldType.DECIMAL: ("from decimal import Decimal",),
     FieldType.DATE: ("from datetime import date",),
-    FieldType.DATETIME: ("from datetime import datetime", "from sqlalchemy import DateTime"),
-    FieldType.TIME: ("from datetime import time",),
+    FieldType.DATETIME: (
+        "from datetime import datetime",
+        "from sqlalchemy import DateTime",
+        "from app.core.clock import UtcDatetime",
+    ),
+    FieldType.TIME: ("from app.core.clock import TimeOfDay",),
     FieldType.UUID: ("import uuid",),
     FieldType.EMAIL: ("from pydantic import EmailStr",),
     FieldType.JSON: ("from typing import Any", "from sqlalchemy import JSON"),
@@ -203,7 +207,11 @@ def foreign_key_view(relation: RelationSpec, target_table: str) -> FieldView:
 
 
 def field_imports(field: FieldSpec) -> tuple[str, ...]:
-    return () if field.type is FieldType.PASSWORD else PY_IMPORTS.get(field.type, ())
+    if field.type is FieldType.PASSWORD:
+        return ()
+    if field.type is FieldType.TIME and field.has_default:
+        return (*PY_IMPORTS[field.type], "from datetime import time")  # time.fromisoformat
+    return PY_IMPORTS.get(field.type, ())
 
 
 def _declare(name: str, annotation: str, args: list[str]) -> str:

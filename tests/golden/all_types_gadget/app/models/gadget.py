@@ -3,7 +3,6 @@
 import uuid
 from datetime import date
 from datetime import datetime
-from datetime import time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -17,6 +16,8 @@ from sqlalchemy import Text
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from app.core.clock import TimeOfDay
+from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
 
 
@@ -35,8 +36,8 @@ class GadgetBase(SQLModel):
     price: Decimal = Field(ge=0, max_digits=8, decimal_places=2)
     in_stock: bool = Field(default=True)
     released_on: date | None = Field(default=None)
-    last_seen_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    opens_at: time | None = Field(default=None)
+    last_seen_at: UtcDatetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    opens_at: TimeOfDay | None = Field(default=None)
     serial: uuid.UUID = Field(unique=True)
     contact: EmailStr | None = Field(default=None, max_length=320)
     homepage: str | None = Field(
@@ -71,8 +72,8 @@ class GadgetUpdate(SQLModel):
     price: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
     in_stock: bool | None = Field(default=None)
     released_on: date | None = Field(default=None)
-    last_seen_at: datetime | None = Field(default=None)
-    opens_at: time | None = Field(default=None)
+    last_seen_at: UtcDatetime | None = Field(default=None)
+    opens_at: TimeOfDay | None = Field(default=None)
     serial: uuid.UUID | None = Field(default=None)
     contact: EmailStr | None = Field(default=None, max_length=320)
     homepage: str | None = Field(
@@ -105,8 +106,8 @@ class GadgetUpdate(SQLModel):
 class GadgetRead(GadgetBase):
     id: int
     rating: int | None = Field(default=None, ge=1, le=5)
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class GadgetPage(SQLModel):

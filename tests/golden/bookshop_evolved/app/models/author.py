@@ -11,6 +11,7 @@ from sqlalchemy import Text
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
 
 
@@ -59,8 +60,8 @@ class AuthorUpdate(SQLModel):
 
 class AuthorRead(AuthorBase):
     id: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class AuthorPage(SQLModel):

@@ -11,6 +11,7 @@ from sqlalchemy import DateTime
 from sqlmodel import Field
 from sqlmodel import SQLModel
 
+from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
 
 
@@ -79,8 +80,8 @@ class BookUpdate(SQLModel):
 
 class BookRead(BookBase):
     id: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class BookPage(SQLModel):
