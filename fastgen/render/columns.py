@@ -19,6 +19,9 @@ URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
 PASSWORD_HASH_LENGTH = 255
+# sa.Integer() is 32-bit on PostgreSQL, ids included: the API refuses what the column cannot hold.
+INTEGER_MIN = -(2**31)
+INTEGER_MAX = 2**31 - 1
 
 # Constraint names follow one convention, in the generated metadata and in migrations alike.
 NAMING_CONVENTION = {

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastgen.render.columns import (
+    INTEGER_MAX,
+    INTEGER_MIN,
     PASSWORD_HASH_LENGTH,
     column_name,
     decimal_digits,
@@ -116,6 +118,11 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
         value = getattr(field, bound)
         if value is not None:
             args.append(f"{bound}={value!r}")
+    if field.type is FieldType.INT:
+        if field.ge is None and field.gt is None:
+            args.append(f"ge={INTEGER_MIN}")
+        if field.le is None and field.lt is None:
+            args.append(f"le={INTEGER_MAX}")
     if field.type is FieldType.DECIMAL:
         digits, places = decimal_digits(field)
         args.append(f"max_digits={digits}")

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter
+from fastapi import Path
 from fastapi import Query
 from fastapi import status
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,9 @@ router = APIRouter(prefix="/gadgets", tags=["gadgets"], responses=ERROR_RESPONSE
 
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
+ID_MAX = 2_147_483_647
+"""Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
+GadgetId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 async def _get_or_404(session: SessionDep, gadget_id: int) -> Gadget:
@@ -52,7 +56,7 @@ async def _commit(session: SessionDep, gadget: Gadget) -> Gadget:
 async def list_gadgets(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> GadgetPage:
     total = (await session.exec(select(func.count()).select_from(Gadget))).one()
     query = select(Gadget).order_by(col(Gadget.id)).offset(offset).limit(limit)
@@ -62,7 +66,7 @@ async def list_gadgets(
 
 
 @router.get("/{gadget_id}", response_model=GadgetRead)
-async def read_gadget(session: SessionDep, gadget_id: int) -> Gadget:
+async def read_gadget(session: SessionDep, gadget_id: GadgetId) -> Gadget:
     return await _get_or_404(session, gadget_id)
 
 
@@ -78,7 +82,7 @@ async def create_gadget(session: SessionDep, payload: GadgetCreate) -> Gadget:
 
 
 @router.patch("/{gadget_id}", response_model=GadgetRead)
-async def update_gadget(session: SessionDep, gadget_id: int, payload: GadgetUpdate) -> Gadget:
+async def update_gadget(session: SessionDep, gadget_id: GadgetId, payload: GadgetUpdate) -> Gadget:
     gadget = await _get_or_404(session, gadget_id)
     changes = payload.model_dump(exclude_unset=True)
     if "secret" in changes:
@@ -90,7 +94,7 @@ async def update_gadget(session: SessionDep, gadget_id: int, payload: GadgetUpda
 
 
 @router.delete("/{gadget_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_gadget(session: SessionDep, gadget_id: int) -> None:
+async def delete_gadget(session: SessionDep, gadget_id: GadgetId) -> None:
     gadget = await _get_or_404(session, gadget_id)
     await session.delete(gadget)
     try:

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter
+from fastapi import Path
 from fastapi import Query
 from fastapi import status
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,9 @@ router = APIRouter(prefix="/authors", tags=["authors"], responses=ERROR_RESPONSE
 
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
+ID_MAX = 2_147_483_647
+"""Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
+AuthorId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
 async def _get_or_404(session: SessionDep, author_id: int) -> Author:
@@ -49,7 +53,7 @@ async def _commit(session: SessionDep, author: Author) -> Author:
 async def list_authors(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> AuthorPage:
     total = (await session.exec(select(func.count()).select_from(Author))).one()
     query = select(Author).order_by(col(Author.id)).offset(offset).limit(limit)
@@ -59,7 +63,7 @@ async def list_authors(
 
 
 @router.get("/{author_id}", response_model=AuthorRead)
-async def read_author(session: SessionDep, author_id: int) -> Author:
+async def read_author(session: SessionDep, author_id: AuthorId) -> Author:
     return await _get_or_404(session, author_id)
 
 
@@ -70,7 +74,7 @@ async def create_author(session: SessionDep, payload: AuthorCreate) -> Author:
 
 
 @router.patch("/{author_id}", response_model=AuthorRead)
-async def update_author(session: SessionDep, author_id: int, payload: AuthorUpdate) -> Author:
+async def update_author(session: SessionDep, author_id: AuthorId, payload: AuthorUpdate) -> Author:
     author = await _get_or_404(session, author_id)
     changes = payload.model_dump(exclude_unset=True)
     author.sqlmodel_update(changes)
@@ -79,7 +83,7 @@ async def update_author(session: SessionDep, author_id: int, payload: AuthorUpda
 
 
 @router.delete("/{author_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_author(session: SessionDep, author_id: int) -> None:
+async def delete_author(session: SessionDep, author_id: AuthorId) -> None:
     author = await _get_or_404(session, author_id)
     await session.delete(author)
     try:

@@ -29,11 +29,11 @@ class BookFormat(StrEnum):
 class BookBase(SQLModel):
     title: str = Field(max_length=200)
     isbn: str = Field(schema_extra={"pattern": "^[0-9-]{10,17}$"}, unique=True)
-    pages: int | None = Field(default=None, ge=1)
+    pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre = Field(default=BookGenre.fiction)
     published_on: date | None = Field(default=None)
-    stock: int = Field(default=0, index=True)
+    stock: int = Field(default=0, ge=-2147483648, le=2147483647, index=True)
     format: BookFormat = Field(default=BookFormat.paper)
     author_id: int = Field(foreign_key="authors.id", ondelete="CASCADE", index=True)
 
@@ -53,11 +53,11 @@ class BookCreate(BookBase):
 class BookUpdate(SQLModel):
     title: str | None = Field(default=None, max_length=200)
     isbn: str | None = Field(default=None, schema_extra={"pattern": "^[0-9-]{10,17}$"})
-    pages: int | None = Field(default=None, ge=1)
+    pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre | None = Field(default=None)
     published_on: date | None = Field(default=None)
-    stock: int | None = Field(default=None)
+    stock: int | None = Field(default=None, ge=-2147483648, le=2147483647)
     format: BookFormat | None = Field(default=None)
     author_id: int | None = Field(default=None)
 
