@@ -15,7 +15,9 @@ from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, Res
 DEFAULT_DECIMAL = (10, 2)
 EMAIL_MAX_LENGTH = 320
 URL_MAX_LENGTH = 2083
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
+# PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
+NO_NUL_PATTERN = r"^[^\x00]*$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
 PASSWORD_HASH_LENGTH = 255
@@ -59,7 +61,11 @@ def effective_max_length(field: FieldSpec) -> int | None:
 def effective_pattern(field: FieldSpec) -> str | None:
     if field.pattern is not None:
         return field.pattern
-    return URL_PATTERN if field.type is FieldType.URL else None
+    if field.type is FieldType.URL:
+        return URL_PATTERN
+    if field.type in (FieldType.STR, FieldType.TEXT):
+        return NO_NUL_PATTERN
+    return None
 
 
 def effective_min_length(field: FieldSpec) -> int | None:

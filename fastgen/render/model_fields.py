@@ -123,6 +123,9 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
             args.append(f"ge={INTEGER_MIN}")
         if field.le is None and field.lt is None:
             args.append(f"le={INTEGER_MAX}")
+    if field.type is FieldType.FLOAT:
+        # JSON has no NaN or Infinity: once accepted, they would be returned as null.
+        args.append('schema_extra={"allow_inf_nan": False}')
     if field.type is FieldType.DECIMAL:
         digits, places = decimal_digits(field)
         args.append(f"max_digits={digits}")

@@ -28,11 +28,17 @@ class GadgetSize(StrEnum):
 
 
 class GadgetBase(SQLModel):
-    name: str = Field(min_length=2, max_length=80, description="Display name", unique=True)
+    name: str = Field(
+        min_length=2,
+        max_length=80,
+        schema_extra={"pattern": "^[^\\x00]*$"},
+        description="Display name",
+        unique=True,
+    )
     code: str = Field(schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"}, unique=True)
-    notes: str | None = Field(default=None, sa_type=Text)
+    notes: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
     quantity: int = Field(default=0, ge=0, le=10000, index=True)
-    weight_kg: float = Field(gt=0, lt=500)
+    weight_kg: float = Field(gt=0, lt=500, schema_extra={"allow_inf_nan": False})
     price: Decimal = Field(ge=0, max_digits=8, decimal_places=2)
     in_stock: bool = Field(default=True)
     released_on: date | None = Field(default=None)
@@ -41,7 +47,9 @@ class GadgetBase(SQLModel):
     serial: uuid.UUID = Field(unique=True)
     contact: EmailStr | None = Field(default=None, max_length=320)
     homepage: str | None = Field(
-        default=None, max_length=2083, schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s]*$"}
+        default=None,
+        max_length=2083,
+        schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s\\x00]*$"},
     )
     size: GadgetSize = Field(default=GadgetSize.medium)
     specs: dict[str, Any] | None = Field(default=None, sa_type=JSON)
@@ -51,7 +59,9 @@ class Gadget(GadgetBase, table=True):
     __tablename__ = "gadgets"
 
     id: int | None = Field(default=None, primary_key=True)
-    internal_ref: str | None = Field(default=None, max_length=40)
+    internal_ref: str | None = Field(
+        default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
+    )
     rating: int | None = Field(default=None, ge=1, le=5)
     secret_hash: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -59,16 +69,26 @@ class Gadget(GadgetBase, table=True):
 
 
 class GadgetCreate(GadgetBase):
-    internal_ref: str | None = Field(default=None, max_length=40)
+    internal_ref: str | None = Field(
+        default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
+    )
     secret: str = Field(min_length=12, max_length=128)
 
 
 class GadgetUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=2, max_length=80, description="Display name")
+    name: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=80,
+        schema_extra={"pattern": "^[^\\x00]*$"},
+        description="Display name",
+    )
     code: str | None = Field(default=None, schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"})
-    notes: str | None = Field(default=None)
+    notes: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
     quantity: int | None = Field(default=None, ge=0, le=10000)
-    weight_kg: float | None = Field(default=None, gt=0, lt=500)
+    weight_kg: float | None = Field(
+        default=None, gt=0, lt=500, schema_extra={"allow_inf_nan": False}
+    )
     price: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
     in_stock: bool | None = Field(default=None)
     released_on: date | None = Field(default=None)
@@ -77,11 +97,15 @@ class GadgetUpdate(SQLModel):
     serial: uuid.UUID | None = Field(default=None)
     contact: EmailStr | None = Field(default=None, max_length=320)
     homepage: str | None = Field(
-        default=None, max_length=2083, schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s]*$"}
+        default=None,
+        max_length=2083,
+        schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s\\x00]*$"},
     )
     size: GadgetSize | None = Field(default=None)
     specs: dict[str, Any] | None = Field(default=None)
-    internal_ref: str | None = Field(default=None, max_length=40)
+    internal_ref: str | None = Field(
+        default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
+    )
     secret: str | None = Field(default=None, min_length=12, max_length=128)
 
     @model_validator(mode="after")

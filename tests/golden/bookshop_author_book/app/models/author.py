@@ -16,9 +16,11 @@ from app.core.clock import utcnow
 
 
 class AuthorBase(SQLModel):
-    name: str = Field(min_length=1, max_length=120, index=True)
+    name: str = Field(
+        min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}, index=True
+    )
     email: EmailStr = Field(max_length=320, unique=True)
-    bio: str | None = Field(default=None, sa_type=Text)
+    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
     born_on: date | None = Field(default=None)
 
 
@@ -35,9 +37,11 @@ class AuthorCreate(AuthorBase):
 
 
 class AuthorUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: str | None = Field(
+        default=None, min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}
+    )
     email: EmailStr | None = Field(default=None, max_length=320)
-    bio: str | None = Field(default=None)
+    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
     born_on: date | None = Field(default=None)
 
     @model_validator(mode="after")

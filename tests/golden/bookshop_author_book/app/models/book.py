@@ -23,13 +23,13 @@ class BookGenre(StrEnum):
 
 
 class BookBase(SQLModel):
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
     isbn: str = Field(schema_extra={"pattern": "^[0-9-]{10,17}$"}, unique=True)
     pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre = Field(default=BookGenre.fiction)
     published_on: date | None = Field(default=None)
-    summary: str | None = Field(default=None, sa_type=Text)
+    summary: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
     author_id: int = Field(foreign_key="authors.id", ondelete="CASCADE", index=True)
 
 
@@ -46,13 +46,13 @@ class BookCreate(BookBase):
 
 
 class BookUpdate(SQLModel):
-    title: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
     isbn: str | None = Field(default=None, schema_extra={"pattern": "^[0-9-]{10,17}$"})
     pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre | None = Field(default=None)
     published_on: date | None = Field(default=None)
-    summary: str | None = Field(default=None)
+    summary: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
     author_id: int | None = Field(default=None)
 
     @model_validator(mode="after")

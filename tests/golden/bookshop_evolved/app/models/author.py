@@ -16,12 +16,16 @@ from app.core.clock import utcnow
 
 
 class AuthorBase(SQLModel):
-    name: str = Field(min_length=1, max_length=120, index=True)
+    name: str = Field(
+        min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}, index=True
+    )
     email: EmailStr = Field(max_length=320, unique=True)
-    bio: str | None = Field(default=None, sa_type=Text)
+    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
     born_on: date | None = Field(default=None)
     website: str | None = Field(
-        default=None, max_length=2083, schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s]*$"}
+        default=None,
+        max_length=2083,
+        schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s\\x00]*$"},
     )
 
 
@@ -38,12 +42,16 @@ class AuthorCreate(AuthorBase):
 
 
 class AuthorUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=120)
+    name: str | None = Field(
+        default=None, min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}
+    )
     email: EmailStr | None = Field(default=None, max_length=320)
-    bio: str | None = Field(default=None)
+    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
     born_on: date | None = Field(default=None)
     website: str | None = Field(
-        default=None, max_length=2083, schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s]*$"}
+        default=None,
+        max_length=2083,
+        schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s\\x00]*$"},
     )
 
     @model_validator(mode="after")

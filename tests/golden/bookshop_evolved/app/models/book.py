@@ -27,7 +27,7 @@ class BookFormat(StrEnum):
 
 
 class BookBase(SQLModel):
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
     isbn: str = Field(schema_extra={"pattern": "^[0-9-]{10,17}$"}, unique=True)
     pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
@@ -51,7 +51,7 @@ class BookCreate(BookBase):
 
 
 class BookUpdate(SQLModel):
-    title: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
     isbn: str | None = Field(default=None, schema_extra={"pattern": "^[0-9-]{10,17}$"})
     pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
