@@ -14,6 +14,8 @@ import pytest
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
 
+NO_NUL = r'schema_extra={"pattern": "^[^\\x00]*$"}'  # text fields refuse NUL characters
+
 
 @pytest.fixture
 def bookshop(project: Path, run: Run, examples: Path) -> Path:
@@ -40,8 +42,8 @@ def test_add_column_edits_spec_model_schemas_tests_and_writes_a_migration(
     added = [line for line in spec_after.splitlines() if line not in spec_before.splitlines()]
     assert added == ["  stock: {type: int, default: 0, index: true}"]
     model = (bookshop / "app" / "models" / "book.py").read_text()
-    assert "    stock: int = Field(default=0, index=True)\n" in model
-    assert "    stock: int | None = Field(default=None)\n" in model
+    assert "    stock: int = Field(default=0, ge=-2147483648, le=2147483647, index=True)\n" in model
+    assert "    stock: int | None = Field(default=None, ge=-2147483648, le=2147483647)\n" in model
     assert '"stock": ' in (bookshop / "tests" / "factories" / "book.py").read_text()
     assert (
         'assert body["stock"] == payload.get("stock")'
@@ -111,7 +113,9 @@ def test_dry_run_shows_the_plan_and_diffs_and_writes_nothing(
     result = run("--project", bookshop, "--dry-run", "remove", "column", "Book", "summary")
     assert result.exit_code == 0, result.output
     assert "- field Book.summary (destructive)" in result.stdout
-    assert "-    summary: str | None = Field(default=None, sa_type=Text)" in result.stdout
+    assert (
+        f"-    summary: str | None = Field(default=None, {NO_NUL}, sa_type=Text)" in result.stdout
+    )
     assert "dry run: nothing was written" in result.stdout
     assert snapshot(bookshop) == before
 
@@ -144,7 +148,7 @@ def test_code_only_change_writes_no_migration(bookshop: Path, run: Run) -> None:
     assert "no database change, so no migration" in result.stdout
     assert migrations(bookshop) == before
     assert (
-        "pages: int | None = Field(default=None, ge=2)"
+        "pages: int | None = Field(default=None, ge=2, le=2147483647)"
         in (bookshop / "app" / "models" / "book.py").read_text()
     )
 

@@ -36,6 +36,8 @@ async def test_hand_written(client: AsyncClient) -> None:
     assert (await client.get(PATH)).status_code == 200
 '''
 
+NO_NUL = r'schema_extra={"pattern": "^[^\\x00]*$"}'  # text fields refuse NUL characters
+
 
 def _insert_after(text: str, anchor: str, addition: str) -> str:
     index = text.index(anchor) + len(anchor)
@@ -149,10 +151,10 @@ def test_sync_change_of_a_declaration_replaces_only_that_line(edited: Path, run:
     changes = _changed_lines(before, _snapshot(edited))
     assert sorted(changes["app/models/book.py"]) == sorted(
         [
-            "-    title: str = Field(max_length=200)",
-            "+    title: str = Field(max_length=300)",
-            "-    title: str | None = Field(default=None, max_length=200)",
-            "+    title: str | None = Field(default=None, max_length=300)",
+            f"-    title: str = Field(max_length=200, {NO_NUL})",
+            f"+    title: str = Field(max_length=300, {NO_NUL})",
+            f"-    title: str | None = Field(default=None, max_length=200, {NO_NUL})",
+            f"+    title: str | None = Field(default=None, max_length=300, {NO_NUL})",
         ]
     )
     assert set(changes) == {"app/models/book.py", "tests/test_book.py", "tests/factories/book.py"}

@@ -11,6 +11,8 @@ import pytest
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
 
+NO_NUL = r'schema_extra={"pattern": "^[^\\x00]*$"}'  # text fields refuse NUL characters
+
 
 @pytest.fixture
 def bookshop(project: Path, run: Run, examples: Path) -> Path:
@@ -42,7 +44,7 @@ def test_plan_lists_labelled_operations_and_diffs_and_writes_nothing(
     assert result.exit_code == 1, result.output
     assert "+ field Book.stock int default 0" in result.stdout
     assert "- field Book.summary (destructive)" in result.stdout
-    assert "+    stock: int = Field(default=0)" in result.stdout
+    assert "+    stock: int = Field(default=0, ge=-2147483648, le=2147483647)" in result.stdout
     assert "migrations/versions/0002_" in result.stdout
     assert snapshot(bookshop) == before
 
@@ -66,7 +68,10 @@ def test_plan_json_lists_files_with_diffs(bookshop: Path, run: Run) -> None:
     assert document["blocked"] is None
     paths = {f["path"]: f for f in document["files"]}
     assert paths["app/models/book.py"]["action"] == "patch"
-    assert "+    note: str | None = Field(default=None)" in paths["app/models/book.py"]["diff"]
+    assert (
+        f"+    note: str | None = Field(default=None, {NO_NUL})"
+        in paths["app/models/book.py"]["diff"]
+    )
     assert any(p.startswith("migrations/versions/0002_") for p in paths)
 
 

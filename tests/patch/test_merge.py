@@ -1,6 +1,7 @@
 """`merge_generated`: a spec change (old -> new generated file) lands in a hand-edited file.
 
-`old` is a golden file, `new` the same file as the generator writes it after a field change, and
+`old` is a generated file (a frozen copy in `generated/`, so blueprint changes do not move these
+cases), `new` the same file as the generator writes it after a field change, and
 `current` is `old` with hand edits. Each case states exactly which lines the merge adds or
 removes; every other byte of `current` must come through unchanged.
 """
@@ -15,7 +16,7 @@ import pytest
 
 from fastgen.patch.merge import MergeResult, merge_generated
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "bookshop_author_book"
+GENERATED = Path(__file__).resolve().parent / "generated"
 MODEL = "app/models/book.py"
 ROUTER = "app/routers/book.py"
 TESTS = "tests/test_book.py"
@@ -23,7 +24,8 @@ FACTORY = "tests/factories/book.py"
 
 
 def golden(path: str) -> str:
-    return (GOLDEN / path).read_text()
+    """A file of the bookshop (author, book) as fastgen generated it."""
+    return (GENERATED / (path.replace("/", "_") + ".txt")).read_text()
 
 
 def edit(text: str, *pairs: tuple[str, str]) -> str:
