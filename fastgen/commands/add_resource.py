@@ -5,32 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from fastgen.commands.access import require_supported_access
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import UsageError
 from fastgen.project import SPECS_DIR, Project
 from fastgen.render.resource import module_name
 from fastgen.spec.load import load_specs
-from fastgen.spec.model import Operation, ResourceSpec
 from fastgen.state import read_lock
 from fastgen.write import Changeset
-
-_SUPPORTED_SUBJECTS = {"public"}
-
-
-def _require_supported_access(spec: ResourceSpec, origin: str) -> None:
-    """Access rules are enforced, never dropped: until generated auth exists, only public
-    operations can be generated."""
-    for operation in Operation:
-        subjects = set(spec.access.subjects(operation)) - _SUPPORTED_SUBJECTS
-        if subjects:
-            raise UsageError(
-                f"{origin}: access.{operation.value}: {', '.join(sorted(subjects))} "
-                "needs authentication, which this version of fastgen does not generate yet",
-                hint="no `access` block means `authenticated`; declare "
-                "`access: {list: [public], read: [public], create: [public], update: [public], "
-                "delete: [public]}` to generate open endpoints on purpose",
-            )
 
 
 def add_resource(project: Project, spec_paths: list[Path], decisions: Decisions) -> Outcome:
@@ -55,7 +38,7 @@ def add_resource(project: Project, spec_paths: list[Path], decisions: Decisions)
         names = ", ".join(spec.resource for spec in specs)
         return Outcome(project.root, Changeset(()), f"nothing to do: {names} already up to date")
     for spec in added:
-        _require_supported_access(spec, str(sources[spec.resource]))
+        require_supported_access(spec, sources[spec.resource])
     spec_files = {
         f"{SPECS_DIR}/{module_name(spec)}.yaml": sources[spec.resource].read_text(encoding="utf-8")
         for spec in added

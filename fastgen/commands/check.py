@@ -16,6 +16,7 @@ from fastgen.patch.registry import REGISTRY_PATH
 from fastgen.plan import diff
 from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR, Project
 from fastgen.render.resource import module_name, output_paths
+from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
 from fastgen.state import ProjectState, read_lock
 from fastgen.write import read_text
 
@@ -26,6 +27,7 @@ MIGRATION_MISSING = "migration-missing"
 MULTIPLE_HEADS = "multiple-heads"
 FILE_MISSING = "file-missing"
 NOT_WIRED = "not-wired"
+OUT_OF_DATE = "blueprint-out-of-date"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,22 @@ def check(project: Project) -> list[Finding]:
     findings.extend(_specs(project, state))
     findings.extend(_migrations(project, state))
     findings.extend(_files(project, state))
+    findings.extend(_owned(project))
+    return findings
+
+
+def owned_files() -> dict[str, str]:
+    """Files fastgen owns whole (never edited by hand): path -> what they must contain."""
+    return {SCHEMA_FILE: schema_text()}
+
+
+def _owned(project: Project) -> list[Finding]:
+    findings: list[Finding] = []
+    for path, expected in owned_files().items():
+        current = read_text(project.root, path)
+        if current != expected:
+            state = "missing" if current is None else "out of date with this version of fastgen"
+            findings.append(Finding(OUT_OF_DATE, f"{path} is {state}", "fastgen sync", path))
     return findings
 
 

@@ -68,8 +68,11 @@ def evolve(
     """`spec_files` are spec texts to write along with the code (relative path -> text)."""
     operations = diff(old, new)
     if not operations:
-        changes = changes_for(project.root, spec_files.items())
-        return Outcome(project.root, Changeset(changes), "nothing to do: specs and code agree")
+        changes = Changeset(changes_for(project.root, spec_files.items()))
+        summary = "nothing to do: specs and code agree"
+        if not changes.is_noop:
+            summary = "specs and code agree; files fastgen owns brought up to date"
+        return Outcome(project.root, changes, summary)
     _require_defaults(operations)
     _confirm_destructive(operations, decisions)
 

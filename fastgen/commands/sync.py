@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from fastgen.commands.access import require_supported_access
+from fastgen.commands.check import owned_files
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import UsageError
@@ -21,8 +23,12 @@ def spec_paths(project: Project) -> list[Path]:
 
 def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> ProjectState:
     """The state the project's specs describe (with `texts` standing in for some files)."""
+    paths = spec_paths(project)
     state = ProjectState()
-    for spec in load_specs(spec_paths(project), roles=project.roles or None, texts=texts):
+    for spec, path in zip(
+        load_specs(paths, roles=project.roles or None, texts=texts), paths, strict=True
+    ):
+        require_supported_access(spec, path, (texts or {}).get(path))
         state = state.with_resource(spec)
     return state
 
@@ -71,6 +77,6 @@ def sync(
         project,
         read_lock(project.lock_path),
         with_renames(desired_state(project), renames or {}),
-        spec_files={},
+        spec_files=owned_files(),
         decisions=decisions,
     )

@@ -170,3 +170,28 @@ def test_schema_prints_the_json_schema(run: Run) -> None:
     assert result.exit_code == 0
     assert result.stdout == schema_text()
     assert json.loads(result.stdout)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_check_finds_an_owned_file_out_of_date_and_sync_restores_it(
+    bookshop: Path, run: Run
+) -> None:
+    schema = bookshop / "fastgen-spec.schema.json"
+    expected = schema.read_text()
+    schema.write_text("{}\n")
+    assert _kinds(run, bookshop) == ["blueprint-out-of-date"]
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "brought up to date" in result.stdout
+    assert schema.read_text() == expected
+    assert run("--project", bookshop, "check").exit_code == 0
+
+
+def test_access_needing_authentication_is_refused_at_its_place_on_sync(
+    bookshop: Path, run: Run, snapshot: Snapshot
+) -> None:
+    edit(bookshop, "  delete: [public]", "  delete: [admin]")
+    before = snapshot(bookshop)
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 2
+    assert "specs/book.yaml:22:3: error: access.delete: admin needs authentication" in result.output
+    assert snapshot(bookshop) == before
