@@ -3,8 +3,10 @@ PostgreSQL.
 
 Both apps get a database of their own, created by the generated project's migration (so the
 schemas are identical) and seeded with the same rows. Each is served by uvicorn (one worker, no
-access log) on this machine; the load generator is an asyncio httpx client with a fixed
-concurrency running for a fixed time per measurement. After a warm-up, every endpoint is
+access log) on this machine; the load generator is asyncio + httpx with a fixed concurrency
+(that many workers, each with its own keep-alive connection) running for a fixed time per
+measurement. The server's CPU time per request is recorded too: on a machine shared with other
+work it is steadier than the throughput. After a warm-up, every endpoint is
 measured on both apps alternately, the order swapped each round, and medians are reported.
 Rows created by a measurement are deleted before the next.
 
@@ -26,7 +28,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -103,10 +105,16 @@ class Measurement:
     seconds: float
     p50: float
     p99: float
+    server_cpu: float
+    """CPU seconds the server process used during the measurement (NaN if unknown)."""
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.server_cpu / self.requests if self.requests else math.nan
 
 
 @dataclass(frozen=True)
@@ -311,6 +319,15 @@ class Server:
                 raise RuntimeError(f"the server did not answer within 60 s; see {self.log.name}")
             time.sleep(0.2)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of the server process so far (Linux; NaN elsewhere)."""
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="ascii")
+        except OSError:
+            return math.nan
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -327,13 +344,20 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 async def _hit(
-    client: httpx.AsyncClient, endpoint: Endpoint, seconds: float, concurrency: int, seed: int
+    server: Server,
+    clients: Sequence[httpx.AsyncClient],
+    endpoint: Endpoint,
+    seconds: float,
+    seed: int,
 ) -> Measurement:
+    """`len(clients)` workers, each sending one request at a time on its own connection,
+    until `seconds` have passed."""
     latencies: list[float] = []
     errors = 0
+    cpu_before = server.cpu_seconds()
     deadline = time.perf_counter() + seconds
 
-    async def worker(number: int) -> None:
+    async def worker(number: int, client: httpx.AsyncClient) -> None:
         nonlocal errors
         rng = random.Random(seed * 1000 + number)
         while time.perf_counter() < deadline:
@@ -345,9 +369,10 @@ async def _hit(
                 errors += 1
 
     start = time.perf_counter()
-    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    await asyncio.gather(*(worker(n, client) for n, client in enumerate(clients)))
     elapsed = time.perf_counter() - start
     return Measurement(
+        server_cpu=server.cpu_seconds() - cpu_before,
         requests=len(latencies),
         errors=errors,
         seconds=elapsed,
@@ -356,8 +381,10 @@ async def _hit(
     )
 
 
-def _client(base: str, concurrency: int) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+def _client(base: str) -> httpx.AsyncClient:
+    """One keep-alive connection. A client per worker: one shared pool of 32 connections costs
+    the load generator more CPU per request than the server spends on it, on this machine."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     return httpx.AsyncClient(base_url=base, limits=limits, timeout=60)
 
 
@@ -381,7 +408,7 @@ async def _count_sql(
     setup: Setup, servers: Mapping[str, Server], requests: int, results: LoadResults
 ) -> None:
     for app, server in servers.items():
-        async with _client(server.base, 1) as client:
+        async with _client(server.base) as client:
             for endpoint in ENDPOINTS:
                 rng = random.Random(7)
                 await client.get(SQL_PATH)
@@ -403,29 +430,33 @@ async def _count_sql(
 
 
 async def _load(setup: Setup, servers: Mapping[str, Server], results: LoadResults) -> None:
-    clients = {app: _client(server.base, results.concurrency) for app, server in servers.items()}
+    clients = {
+        app: [_client(server.base) for _ in range(results.concurrency)]
+        for app, server in servers.items()
+    }
     try:
         for app in APPS:  # warm-up: connections, pools, caches
             for endpoint in ENDPOINTS:
-                await _hit(clients[app], endpoint, results.warmup, results.concurrency, 0)
+                await _hit(servers[app], clients[app], endpoint, results.warmup, seed=0)
             await _delete_created(setup.databases[app])
         for round_number in range(results.rounds):
             order = APPS if round_number % 2 == 0 else APPS[::-1]
             for endpoint in ENDPOINTS:
                 for app in order:
                     measured = await _hit(
+                        servers[app],
                         clients[app],
                         endpoint,
                         results.seconds,
-                        results.concurrency,
                         seed=round_number + 1,
                     )
                     results.runs.setdefault((app, endpoint.name), []).append(measured)
                     if endpoint.name == "create":
                         await _delete_created(setup.databases[app])
     finally:
-        for client in clients.values():
-            await client.aclose()
+        for pool in clients.values():
+            for client in pool:
+                await client.aclose()
 
 
 def measure_load(

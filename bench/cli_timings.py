@@ -42,6 +42,8 @@ class Scale:
 class CliResults:
     reps: int
     warm_up: bool
+    python: Series
+    """`python -c pass`: the interpreter's own start-up, the floor of every command."""
     help: Series
     new: Series
     add_resource: dict[int, Series]
@@ -96,7 +98,8 @@ def measure_cli(
         extra = 1 if warm_up else 0
         return Series(repeat(reps + extra, args, cwd, env, prepare).samples[extra:])
 
-    log("fastgen --help, fastgen new")
+    log("python -c pass, fastgen --help, fastgen new")
+    python = timed([BIN / "python", "-c", "pass"], work)
     help_ = timed([FASTGEN, "--help"], work)
     new_dir = work / "new"
 
@@ -114,7 +117,7 @@ def measure_cli(
     add_resource: dict[int, Series] = {}
     target = work / "add-resource"
     for number, size in enumerate(scale.add_sizes):
-        log(f"fastgen add resource, {size} resources")
+        log(f"fastgen add resource, project of {size}")
         add_resource[size] = timed(
             [FASTGEN, "add", "resource", widget],
             target,
@@ -124,13 +127,18 @@ def measure_cli(
 
     check: dict[int, Series] = {}
     for number, size in enumerate(scale.check_sizes):
-        log(f"fastgen check, {size} resources")
-        check[size] = timed([FASTGEN, "check"], ladder[size], warm_up=scale.warm_up and number == 0)
+        log(f"fastgen check, project of {size}")
+        check[size] = timed(
+            [FASTGEN, "check"],
+            ladder[size],
+            warm_up=scale.warm_up and number == 0,
+            reps=scale.check_reps or scale.reps,
+        )
 
     log("fastgen add column and alembic revision --autogenerate")
     add_column, alembic = _column_side_by_side(work / "column", env, scale.reps)
     return CliResults(
-        scale.reps, scale.warm_up, help_, new, add_resource, check, add_column, alembic
+        scale.reps, scale.warm_up, python, help_, new, add_resource, check, add_column, alembic
     )
 
 

@@ -116,6 +116,7 @@ def test_load_table_and_goals_render_from_results() -> None:
     cli = cli_timings.CliResults(
         reps=1,
         warm_up=False,
+        python=_series(0.02),
         help=_series(0.1),
         new=_series(1.0),
         add_resource={1: _series(0.5), 200: _series(0.7)},
@@ -127,7 +128,9 @@ def test_load_table_and_goals_render_from_results() -> None:
     for app, speed in (("generated", 90.0), ("reference", 100.0)):
         for endpoint in app_load.ENDPOINTS:
             load.runs[(app, endpoint.name)] = [
-                app_load.Measurement(requests=int(speed), errors=0, seconds=1.0, p50=0.01, p99=0.05)
+                app_load.Measurement(
+                    requests=int(speed), errors=0, seconds=1.0, p50=0.01, p99=0.05, server_cpu=0.3
+                )
             ]
             load.sql[(app, endpoint.name)] = app_load.SqlCount(2, 0, ("SELECT books",))
     text = report.render(
