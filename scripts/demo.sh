@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job end to end: generate the bookshop example app, migrate it on SQLite and run its
-# own test suite. The app is left in ./build/bookshop; serve it with
+# The main job end to end: generate the bookshop example app, migrate it on SQLite, evolve its
+# schema (a column added: spec, models, tests and a migration) and run its own test suite, with
+# `fastgen check` confirming specs, code and migrations agree. The app is left in
+# ./build/bookshop; serve it with
 #   cd build/bookshop && ../../.venv/bin/uvicorn app.main:app
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +14,8 @@ fastgen new bookshop -C build
 cd build/bookshop
 fastgen add resource ../../examples/bookshop/author.yaml ../../examples/bookshop/book.yaml
 alembic upgrade head
+fastgen add column Book stock:int --default 0 --index
+alembic upgrade head
 alembic check
+fastgen check
 pytest -q
