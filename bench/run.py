@@ -1,7 +1,7 @@
 """Run every benchmark and write the markdown report.
 
 .venv/bin/python -m bench.run                 # full run, writes bench/results.md
-.venv/bin/python -m bench.run --quick --out /tmp/results.md   # smoke sizes, 1 repetition
+.venv/bin/python -m bench.run --quick         # smoke sizes, 1 repetition: .bench/results-quick.md
 .venv/bin/python -m bench.run --no-load       # command line only (no PostgreSQL needed)
 """
 
@@ -60,11 +60,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench.run", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--quick", action="store_true", help="smoke-test sizes, one repetition")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the table (default: bench/results.md; .bench/results-quick.md "
+        "with --quick, so a smoke run never replaces the committed results)",
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the load test")
     parser.add_argument("--work", type=Path, help="keep the generated projects in this folder")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
+    out: Path = args.out or (
+        REPO / ".bench" / "results-quick.md" if args.quick else REPO / "bench" / "results.md"
+    )
 
     work = args.work or Path(tempfile.mkdtemp(prefix="fastgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -105,10 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_note=load_note,
         load_average=(started_load, machine.load_average()),
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
     print(text)
-    log(f"written to {args.out}")
+    log(f"written to {out}")
     return 0
 
 
