@@ -6,11 +6,11 @@ command that fixes it. The CLI exits 1 when there is any finding.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from fastgen.errors import FastgenError, SpecError
 from fastgen.history import heads, read_history
-from fastgen.patch import include_router, register_model_module
 from fastgen.patch.main_app import MAIN_PATH
 from fastgen.patch.registry import REGISTRY_PATH
 from fastgen.plan import diff
@@ -119,12 +119,13 @@ def _migrations(project: Project, state: ProjectState) -> list[Finding]:
 
 def _files(project: Project, state: ProjectState) -> list[Finding]:
     findings: list[Finding] = []
-    registry = read_text(project.root, REGISTRY_PATH)
+    registered = _imported_modules(read_text(project.root, REGISTRY_PATH), "app.models")
     main = read_text(project.root, MAIN_PATH)
+    routed = (_imported_modules(main, "app.routers") or set()) & _included_routers(main)
     for name, spec in state.resources.items():
         module = module_name(spec)
         for path in (*output_paths(spec), f"{SPECS_DIR}/{module}.yaml"):
-            if read_text(project.root, path) is None:
+            if not (project.root / path).is_file():
                 findings.append(
                     Finding(
                         FILE_MISSING,
@@ -133,7 +134,7 @@ def _files(project: Project, state: ProjectState) -> list[Finding]:
                         path,
                     )
                 )
-        if registry is not None and register_model_module(registry, module).source != registry:
+        if registered is not None and module not in registered:
             findings.append(
                 Finding(
                     NOT_WIRED,
@@ -143,13 +144,56 @@ def _files(project: Project, state: ProjectState) -> list[Finding]:
                     REGISTRY_PATH,
                 )
             )
-        if main is not None and include_router(main, module).source != main:
+        if main is not None and module not in routed:
             findings.append(
                 Finding(
                     NOT_WIRED,
                     f"{MAIN_PATH} does not include the {module} router",
-                    f"add `app.include_router({module}.router)`",
+                    f"add `from app.routers import {module}` and "
+                    f"`app.include_router({module}.router)`",
                     MAIN_PATH,
                 )
             )
     return findings
+
+
+def _module(source: str | None) -> ast.Module | None:
+    if source is None:
+        return None
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])  # unreadable: every resource is reported
+
+
+def _imported_modules(source: str | None, package: str) -> set[str] | None:
+    """Names imported at module level by `from <package> import name [as name]`. Each file is
+    parsed once, not once per resource: this runs for every resource of a large project."""
+    tree = _module(source)
+    if tree is None:
+        return None
+    return {
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == package and node.level == 0
+        for alias in node.names
+        if alias.asname in (None, alias.name)
+    }
+
+
+def _included_routers(source: str | None) -> set[str]:
+    """`x` for every module-level `app.include_router(x.router, ...)`."""
+    tree = _module(source)
+    found: set[str] = set()
+    for node in tree.body if tree is not None else []:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (
+            isinstance(call, ast.Call)
+            and ast.unparse(call.func) == "app.include_router"
+            and call.args
+            and isinstance(call.args[0], ast.Attribute)
+            and call.args[0].attr == "router"
+            and isinstance(call.args[0].value, ast.Name)
+        ):
+            found.add(call.args[0].value.id)
+    return found

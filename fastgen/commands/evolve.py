@@ -68,11 +68,11 @@ def evolve(
     """`spec_files` are spec texts to write along with the code (relative path -> text)."""
     operations = diff(old, new)
     if not operations:
-        changes = Changeset(changes_for(project.root, spec_files.items()))
+        owned = Changeset(changes_for(project.root, spec_files.items()))
         summary = "nothing to do: specs and code agree"
-        if not changes.is_noop:
+        if not owned.is_noop:
             summary = "specs and code agree; files fastgen owns brought up to date"
-        return Outcome(project.root, changes, summary)
+        return Outcome(project.root, owned, summary)
     _require_defaults(operations)
     _confirm_destructive(operations, decisions)
 
