@@ -69,3 +69,12 @@ def project(tmp_path: Path, run: Run) -> Path:
     result = run("new", "bookshop", "-C", tmp_path)
     assert result.exit_code == 0, result.output
     return tmp_path / "bookshop"
+
+
+@pytest.fixture
+def bookshop(project: Path, run: Run, examples: Path) -> Path:
+    """The `bookshop` project with the example Author and Book added."""
+    specs = [examples / "bookshop" / "author.yaml", examples / "bookshop" / "book.yaml"]
+    result = run("--project", project, "add", "resource", *specs)
+    assert result.exit_code == 0, result.output
+    return project

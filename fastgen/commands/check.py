@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from fastgen.commands.specs import desired_state, owned_files
 from fastgen.errors import FastgenError, SpecError
 from fastgen.history import heads, read_history
 from fastgen.patch.main_app import MAIN_PATH
@@ -16,7 +17,6 @@ from fastgen.patch.registry import REGISTRY_PATH
 from fastgen.plan import diff
 from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR, Project
 from fastgen.render.resource import module_name, output_paths
-from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
 from fastgen.state import ProjectState, read_lock
 from fastgen.write import read_text
 
@@ -51,11 +51,6 @@ def check(project: Project) -> list[Finding]:
     return findings
 
 
-def owned_files() -> dict[str, str]:
-    """Files fastgen owns whole (never edited by hand): path -> what they must contain."""
-    return {SCHEMA_FILE: schema_text()}
-
-
 def _owned(project: Project) -> list[Finding]:
     findings: list[Finding] = []
     for path, expected in owned_files().items():
@@ -67,8 +62,6 @@ def _owned(project: Project) -> list[Finding]:
 
 
 def _specs(project: Project, state: ProjectState) -> list[Finding]:
-    from fastgen.commands.sync import desired_state
-
     try:
         desired = desired_state(project)
     except FastgenError as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
-from fastgen.commands.sync import desired_state, spec_paths
+from fastgen.commands.specs import desired_state, spec_paths
 from fastgen.errors import UsageError
 from fastgen.project import Project
 from fastgen.spec.edit import ColumnOptions, add_field, column_entry, remove_field

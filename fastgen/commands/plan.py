@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastgen.commands.evolve import Decisions, evolve
-from fastgen.commands.sync import desired_state
+from fastgen.commands.specs import desired_state
 from fastgen.errors import UsageError
 from fastgen.plan import Operation, Safety, diff
 from fastgen.project import Project

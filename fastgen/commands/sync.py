@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
-from fastgen.commands.access import require_supported_access
-from fastgen.commands.check import owned_files
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
+from fastgen.commands.specs import desired_state, owned_files, spec_paths
 from fastgen.errors import UsageError
 from fastgen.project import SPECS_DIR, Project
-from fastgen.spec.load import load_specs
 from fastgen.state import ProjectState, read_lock
-
-
-def spec_paths(project: Project) -> list[Path]:
-    folder = project.root / SPECS_DIR
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
-
-
-def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> ProjectState:
-    """The state the project's specs describe (with `texts` standing in for some files)."""
-    paths = spec_paths(project)
-    state = ProjectState()
-    for spec, path in zip(
-        load_specs(paths, roles=project.roles or None, texts=texts), paths, strict=True
-    ):
-        require_supported_access(spec, path, (texts or {}).get(path))
-        state = state.with_resource(spec)
-    return state
 
 
 def parse_renames(arguments: Sequence[str]) -> dict[tuple[str, str], str]:

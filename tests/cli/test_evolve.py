@@ -17,14 +17,6 @@ if TYPE_CHECKING:
 NO_NUL = r'schema_extra={"pattern": "^[^\\x00]*$"}'  # text fields refuse NUL characters
 
 
-@pytest.fixture
-def bookshop(project: Path, run: Run, examples: Path) -> Path:
-    specs = [examples / "bookshop" / "author.yaml", examples / "bookshop" / "book.yaml"]
-    result = run("--project", project, "add", "resource", *specs)
-    assert result.exit_code == 0, result.output
-    return project
-
-
 def migrations(root: Path) -> list[str]:
     return sorted(p.name for p in (root / "migrations" / "versions").glob("*.py"))
 

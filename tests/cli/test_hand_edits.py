@@ -45,10 +45,9 @@ def _insert_after(text: str, anchor: str, addition: str) -> str:
 
 
 @pytest.fixture
-def edited(project: Path, run: Run, examples: Path) -> Path:
+def edited(bookshop: Path) -> Path:
     """The bookshop with hand edits in the model, router, factory and tests."""
-    specs = [examples / "bookshop" / "author.yaml", examples / "bookshop" / "book.yaml"]
-    assert run("--project", project, "add", "resource", *specs).exit_code == 0
+    project = bookshop
     model = project / "app" / "models" / "book.py"
     text = model.read_text()
     text = text.replace(

@@ -6,20 +6,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
 
 NO_NUL = r'schema_extra={"pattern": "^[^\\x00]*$"}'  # text fields refuse NUL characters
-
-
-@pytest.fixture
-def bookshop(project: Path, run: Run, examples: Path) -> Path:
-    specs = [examples / "bookshop" / "author.yaml", examples / "bookshop" / "book.yaml"]
-    result = run("--project", project, "add", "resource", *specs)
-    assert result.exit_code == 0, result.output
-    return project
 
 
 def edit(root: Path, old: str, new: str, name: str = "book") -> None:
