@@ -12,6 +12,12 @@ Rows created by a measurement are deleted before the next.
 
 SQL statements per request are counted in a separate sequential pass with `BENCH_COUNT_SQL=1`
 (`bench.sql_counter`), so the timed runs carry no instrumentation.
+
+The generated app runs as shipped except for its rate limits, which are off
+(`RATE_LIMIT_ENABLED=false`): the bookshop allows 120 requests a minute per client, the load
+test sends thousands. Creating a book needs the editor (or admin) role there: the load test
+logs in as an editor made with `python -m app.create_user` and sends that token with the
+create requests only; the hand-written app has no authentication.
 """
 
 from __future__ import annotations
@@ -45,6 +51,10 @@ from bench.sql_counter import SWITCH
 from bench.timing import BIN, run
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+SECRET_KEY = "fastgen-bench-load-test-secret-key-not-for-production"
+"""The generated app refuses to start with the example SECRET_KEY (or none) outside debug."""
+EDITOR_EMAIL = "bench-editor@example.com"
+EDITOR_PASSWORD = "bench-editor-password"  # a throwaway account of the bench
 APPS = ("generated", "reference")
 _MODULES = {"generated": "bench.generated_app:app", "reference": "bench.reference_app.main:app"}
 SEED_AUTHORS = 100
@@ -62,6 +72,8 @@ class Endpoint:
     label: str
     expected: int
     make: Callable[[random.Random], Request]
+    authenticated: bool = False
+    """Sent with the server's token (the generated app's access rule needs one)."""
 
 
 _isbns = itertools.count(1)
@@ -94,7 +106,7 @@ def _create(rng: random.Random) -> Request:
 ENDPOINTS = (
     Endpoint("list", f"list books (page of {PAGE}, no included relation)", 200, _list),
     Endpoint("read", "read a book", 200, _read),
-    Endpoint("create", "create a book", 201, _create),
+    Endpoint("create", "create a book", 201, _create, authenticated=True),
 )
 
 
@@ -246,12 +258,14 @@ def databases(work: Path, env: Mapping[str, str]) -> Iterator[Setup]:
     asyncio.run(_admin([f'CREATE DATABASE "{name}"' for name in names.values()]))
     try:
         for name in names.values():
-            run(
-                [BIN / "alembic", "upgrade", "head"],
-                project,
-                {**env, "DATABASE_URL": _url(name, "postgresql+asyncpg")},
-            )
+            database_env = {**env, "DATABASE_URL": _url(name, "postgresql+asyncpg")}
+            run([BIN / "alembic", "upgrade", "head"], project, database_env)
             asyncio.run(_seed(name))
+            run(
+                [BIN / "python", "-m", "app.create_user", EDITOR_EMAIL, "--role", "editor"],
+                project,
+                {**database_env, "USER_PASSWORD": EDITOR_PASSWORD},
+            )
         logs = work / "logs"
         logs.mkdir(exist_ok=True)
         yield Setup(project, names, logs)
@@ -277,6 +291,8 @@ class Server:
             **env,
             "DATABASE_URL": _url(setup.databases[app], "postgresql+asyncpg"),
             "BENCH_PROJECT": str(setup.project),
+            "SECRET_KEY": SECRET_KEY,
+            "RATE_LIMIT_ENABLED": "false",
             SWITCH: "1" if count_sql else "0",
         }
         self.log = (setup.logs / f"{app}-{self.port}.log").open("w")
@@ -302,6 +318,22 @@ class Server:
             stderr=subprocess.STDOUT,
         )
         self._wait_ready()
+        self.auth: dict[str, str] = {}
+        """Headers of the endpoints marked `authenticated` (a bearer token; none for the
+        hand-written app)."""
+        if app == "generated":
+            self.auth = self._log_in()
+
+    def _log_in(self) -> dict[str, str]:
+        response = httpx.post(
+            f"{self.base}/auth/token",
+            data={"username": EDITOR_EMAIL, "password": EDITOR_PASSWORD},
+            timeout=30,
+        )
+        if response.status_code != 200:
+            self.stop()
+            raise RuntimeError(f"logging in as {EDITOR_EMAIL} failed: {response.text}")
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 60
@@ -354,6 +386,7 @@ async def _hit(
     until `seconds` have passed."""
     latencies: list[float] = []
     errors = 0
+    headers = server.auth if endpoint.authenticated else None
     cpu_before = server.cpu_seconds()
     deadline = time.perf_counter() + seconds
 
@@ -363,7 +396,7 @@ async def _hit(
         while time.perf_counter() < deadline:
             method, url, body = endpoint.make(rng)
             start = time.perf_counter()
-            response = await client.request(method, url, json=body)
+            response = await client.request(method, url, json=body, headers=headers)
             latencies.append(time.perf_counter() - start)
             if response.status_code != endpoint.expected:
                 errors += 1
@@ -410,16 +443,18 @@ async def _count_sql(
     for app, server in servers.items():
         async with _client(server.base) as client:
             for endpoint in ENDPOINTS:
+                headers = server.auth if endpoint.authenticated else None
                 rng = random.Random(7)
                 await client.get(SQL_PATH)
                 method, url, body = endpoint.make(rng)
-                assert (await client.request(method, url, json=body)).status_code == (
-                    endpoint.expected
-                ), f"{app} {endpoint.name}: unexpected status"
+                first = await client.request(method, url, json=body, headers=headers)
+                assert first.status_code == endpoint.expected, (
+                    f"{app} {endpoint.name}: unexpected status {first.status_code}: {first.text}"
+                )
                 one = (await client.get(SQL_PATH)).json()
                 for _ in range(requests):
                     method, url, body = endpoint.make(rng)
-                    await client.request(method, url, json=body)
+                    await client.request(method, url, json=body, headers=headers)
                 counts = (await client.get(SQL_PATH)).json()
                 results.sql[(app, endpoint.name)] = SqlCount(
                     statements=counts["statements"] / counts["requests"],

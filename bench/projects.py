@@ -15,6 +15,8 @@ BOOKSHOP_SPECS = (
     REPO / "examples" / "bookshop" / "author.yaml",
     REPO / "examples" / "bookshop" / "book.yaml",
 )
+BOOKSHOP_ROLES = ("editor",)
+"""Roles the bookshop's specs name in `access` besides admin (declared by `fastgen new`)."""
 FASTGEN = BIN / "fastgen"
 
 _ACCESS = """access:
@@ -53,9 +55,16 @@ def write_specs(folder: Path, indices: Iterable[int]) -> list[Path]:
     return paths
 
 
-def new_project(parent: Path, name: str, env: Mapping[str, str], db: str = "sqlite") -> Path:
+def new_project(
+    parent: Path,
+    name: str,
+    env: Mapping[str, str],
+    db: str = "sqlite",
+    roles: Sequence[str] = (),
+) -> Path:
     parent.mkdir(parents=True, exist_ok=True)
-    run([FASTGEN, "new", name, "--db", db], parent, env)
+    role_options = [option for role in roles for option in ("--role", role)]
+    run([FASTGEN, "new", name, "--db", db, *role_options], parent, env)
     return parent / name
 
 
@@ -68,7 +77,7 @@ def bookshop(
     parent: Path, env: Mapping[str, str], db: str = "sqlite", name: str = "bookshop"
 ) -> Path:
     """The bookshop example (Author, Book) generated afresh."""
-    project = new_project(parent, name, env, db)
+    project = new_project(parent, name, env, db, roles=BOOKSHOP_ROLES)
     add_resources(project, list(BOOKSHOP_SPECS), env, batch=2)
     return project
 

@@ -215,7 +215,9 @@ def _load_table(load: LoadResults, postgres: str) -> list[str]:
         "rounds. Server CPU is the uvicorn process's user + system time per request (the load "
         "generator and PostgreSQL share the machine, so the throughput is theirs too). SQL "
         "statements (SQLAlchemy `before_cursor_execute`) and pool pre-pings are counted per "
-        "request in a separate sequential pass.",
+        "request in a separate sequential pass. The generated app runs with its rate limits "
+        "off; its create requests carry an editor's bearer token (its access rule needs one, "
+        "so they look the user up), the hand-written app has no authentication.",
         "",
         "| endpoint | app | req/s | p50 (ms) | p99 (ms) | server CPU / request (ms) | "
         "SQL statements / request | pool pings / request | errors | statements of one request |",

@@ -183,7 +183,8 @@ def _decisions(options: Options, allow_destructive: bool) -> Decisions:
 
 
 @app.command(
-    epilog="Examples:\n\n  fastgen new bookshop\n\n  fastgen new shop --db postgresql",
+    epilog="Examples:\n\n  fastgen new bookshop\n\n  fastgen new shop --db postgresql\n\n"
+    "  fastgen new bookshop --role editor --role moderator",
 )
 def new(
     ctx: typer.Context,
@@ -194,11 +195,20 @@ def new(
     directory: Annotated[
         Path, typer.Option("--directory", "-C", help="Where to create the project folder.")
     ] = Path("."),
+    roles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--role",
+            help="A role specs may name in `access` (repeatable; admin is always declared). "
+            "Kept in pyproject.toml under [tool.fastgen] roles.",
+        ),
+    ] = None,
 ) -> None:
-    """Create a new project: app, migrations, tests; runnable and green before any resource."""
+    """Create a new project: app with users and login, migrations, tests; runnable and green
+    before any resource."""
     from fastgen.commands.new import new_project
 
-    _run(ctx, lambda options: new_project(name, directory=directory, db=db))
+    _run(ctx, lambda options: new_project(name, directory=directory, db=db, roles=roles or ()))
 
 
 @add_app.command(
@@ -445,12 +455,18 @@ def validate(
     ctx: typer.Context,
     specs: Annotated[list[Path], typer.Argument(help="Spec files (YAML) to check.")],
 ) -> None:
-    """Check spec files and report every problem; writes nothing."""
+    """Check spec files and report every problem; writes nothing. Inside a project, the roles
+    in `access` are checked against its `[tool.fastgen] roles`."""
+    from fastgen.errors import UsageError
     from fastgen.spec.load import load_specs
 
     options = _options(ctx)
     try:
-        loaded = load_specs(specs)
+        try:
+            roles: tuple[str, ...] | None = _project(options).roles
+        except UsageError:  # not in a project: any role name is accepted
+            roles = None
+        loaded = load_specs(specs, roles=roles)
     except FastgenError as error:
         if options.debug:
             raise

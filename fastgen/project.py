@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,13 +12,17 @@ from fastgen.errors import UsageError
 LOCK_FILE = "fastgen.lock"
 SPECS_DIR = "specs"
 VERSIONS_DIR = "migrations/versions"
+ADMIN_ROLE = "admin"
+"""Always declared: routes under /admin and account management need it."""
+RESERVED_SUBJECTS = ("public", "authenticated", "owner")
+_ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
 class Project:
     root: Path
     blueprints: str = "blueprints"
-    roles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = (ADMIN_ROLE,)
 
     @property
     def override_dir(self) -> Path:
@@ -63,4 +68,17 @@ def _project(root: Path, config: dict[str, object], pyproject: Path) -> Project:
         raise UsageError(f"{pyproject}: [tool.fastgen] blueprints must be a folder name")
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise UsageError(f"{pyproject}: [tool.fastgen] roles must be a list of names")
-    return Project(root=root, blueprints=blueprints, roles=tuple(roles))
+    origin = f"{pyproject}: [tool.fastgen] roles"
+    return Project(root=root, blueprints=blueprints, roles=project_roles(roles, origin))
+
+
+def project_roles(declared: list[str], origin: str) -> tuple[str, ...]:
+    """`admin` first, then the declared roles in their order, each once."""
+    for role in declared:
+        if not _ROLE_NAME.match(role) or role in RESERVED_SUBJECTS:
+            raise UsageError(
+                f"{origin}: {role!r} is not a usable role name",
+                hint="lowercase letters, digits and '_', starting with a letter; "
+                f"not one of {', '.join(RESERVED_SUBJECTS)}",
+            )
+    return tuple(dict.fromkeys([ADMIN_ROLE, *declared]))

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fastgen.builtin import BUILTIN_RESOURCES
 from fastgen.errors import UsageError
 from fastgen.spec.model import ResourceSpec
 
@@ -33,8 +34,9 @@ class ProjectState:
         return ProjectState(resources=dict(sorted(resources.items())), revision=self.revision)
 
     def tables(self) -> dict[str, str]:
-        """Class name -> table name, for resolving relation targets."""
-        return {name: spec.table for name, spec in self.resources.items()}
+        """Class name -> table name, for resolving relation targets (`User` included: it is
+        built in, with no spec)."""
+        return {**BUILTIN_RESOURCES, **{name: spec.table for name, spec in self.resources.items()}}
 
 
 def dump_lock(state: ProjectState) -> str:

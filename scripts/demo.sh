@@ -3,14 +3,15 @@
 # schema (a column added: spec, models, tests and a migration) and run its own test suite, with
 # `fastgen check` confirming specs, code and migrations agree. The app is left in
 # ./build/bookshop; serve it with
-#   cd build/bookshop && ../../.venv/bin/uvicorn app.main:app
+#   cd build/bookshop && DEBUG=true ../../.venv/bin/uvicorn app.main:app
+# (outside debug mode the app refuses to start until SECRET_KEY is set; see its .env.example)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export PATH="$PWD/.venv/bin:$PATH"
 rm -rf build/bookshop
 mkdir -p build
-fastgen new bookshop -C build
+fastgen new bookshop -C build --role editor
 cd build/bookshop
 fastgen add resource ../../examples/bookshop/author.yaml ../../examples/bookshop/book.yaml
 alembic upgrade head

@@ -66,7 +66,7 @@ def run() -> Run:
 @pytest.fixture
 def project(tmp_path: Path, run: Run) -> Path:
     """A freshly generated `bookshop` project (sqlite), no resources yet."""
-    result = run("new", "bookshop", "-C", tmp_path)
+    result = run("new", "bookshop", "-C", tmp_path, "--role", "editor")
     assert result.exit_code == 0, result.output
     return tmp_path / "bookshop"
 

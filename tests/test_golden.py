@@ -41,7 +41,7 @@ RUFF_FORMAT = ["format", "--isolated", "--no-cache", "--line-length", "100", "--
 
 
 def _new_bookshop(run: Run, where: Path, examples: Path) -> Path:
-    result = run("new", "bookshop", "-C", where)
+    result = run("new", "bookshop", "-C", where, "--role", "editor")
     assert result.exit_code == 0, result.output
     return where / "bookshop"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from fastgen.commands.access import require_supported_access
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import UsageError
@@ -18,9 +17,7 @@ from fastgen.write import Changeset
 
 def add_resource(project: Project, spec_paths: list[Path], decisions: Decisions) -> Outcome:
     state = read_lock(project.lock_path)
-    specs = load_specs(
-        spec_paths, known_resources=tuple(state.resources), roles=project.roles or None
-    )
+    specs = load_specs(spec_paths, known_resources=tuple(state.resources), roles=project.roles)
     sources = {spec.resource: path for spec, path in zip(specs, spec_paths, strict=True)}
     desired = state
     for spec in specs:
@@ -37,8 +34,6 @@ def add_resource(project: Project, spec_paths: list[Path], decisions: Decisions)
     if not added:
         names = ", ".join(spec.resource for spec in specs)
         return Outcome(project.root, Changeset(()), f"nothing to do: {names} already up to date")
-    for spec in added:
-        require_supported_access(spec, sources[spec.resource])
     spec_files = {
         f"{SPECS_DIR}/{module_name(spec)}.yaml": sources[spec.resource].read_text(encoding="utf-8")
         for spec in added

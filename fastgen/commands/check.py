@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from fastgen.commands.specs import desired_state, owned_files
+from fastgen.commands.specs import ROLES_PATH, desired_state, owned_files, roles_module
 from fastgen.errors import FastgenError, SpecError
 from fastgen.history import heads, read_history
 from fastgen.patch.main_app import MAIN_PATH
@@ -28,6 +28,7 @@ MULTIPLE_HEADS = "multiple-heads"
 FILE_MISSING = "file-missing"
 NOT_WIRED = "not-wired"
 OUT_OF_DATE = "blueprint-out-of-date"
+ROLES_OUT_OF_DATE = "roles-out-of-date"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def check(project: Project) -> list[Finding]:
     findings.extend(_migrations(project, state))
     findings.extend(_files(project, state))
     findings.extend(_owned(project))
+    findings.extend(_roles(project))
     return findings
 
 
@@ -59,6 +61,20 @@ def _owned(project: Project) -> list[Finding]:
             state = "missing" if current is None else "out of date with this version of fastgen"
             findings.append(Finding(OUT_OF_DATE, f"{path} is {state}", "fastgen sync", path))
     return findings
+
+
+def _roles(project: Project) -> list[Finding]:
+    """app/core/roles.py must list the roles pyproject.toml declares (fastgen owns it whole)."""
+    current = read_text(project.root, ROLES_PATH)
+    if current == roles_module(project):
+        return []
+    roles = ", ".join(project.roles)
+    message = (
+        f"{ROLES_PATH} is missing (it lists [tool.fastgen] roles: {roles})"
+        if current is None
+        else f"{ROLES_PATH} does not match [tool.fastgen] roles in pyproject.toml ({roles})"
+    )
+    return [Finding(ROLES_OUT_OF_DATE, message, "fastgen sync", ROLES_PATH)]
 
 
 def _specs(project: Project, state: ProjectState) -> list[Finding]:

@@ -59,7 +59,7 @@ def _relative(project: Project, path: Path) -> str:
 def _spec_for(project: Project, resource: str) -> Path:
     """The spec file of `resource` (its class name, e.g. `Book`)."""
     paths = spec_paths(project)
-    specs = load_specs(paths, roles=project.roles or None)
+    specs = load_specs(paths, roles=project.roles)
     found = {spec.resource: path for spec, path in zip(specs, paths, strict=True)}
     if resource in found:
         return found[resource]

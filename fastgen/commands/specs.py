@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from fastgen.commands.access import require_supported_access
 from fastgen.project import SPECS_DIR, Project
 from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
 from fastgen.spec.load import load_specs
 from fastgen.state import ProjectState
+
+ROLES_PATH = "app/core/roles.py"
+ROLES_BLUEPRINT = f"project/{ROLES_PATH}.jinja"
 
 
 def spec_paths(project: Project) -> list[Path]:
@@ -23,10 +25,7 @@ def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> 
     """The state the project's specs describe (with `texts` standing in for some files)."""
     paths = spec_paths(project)
     state = ProjectState()
-    for spec, path in zip(
-        load_specs(paths, roles=project.roles or None, texts=texts), paths, strict=True
-    ):
-        require_supported_access(spec, path, (texts or {}).get(path))
+    for spec in load_specs(paths, roles=project.roles, texts=texts):
         state = state.with_resource(spec)
     return state
 
@@ -34,3 +33,16 @@ def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> 
 def owned_files() -> dict[str, str]:
     """Files fastgen owns whole (never edited by hand): path -> what they must contain."""
     return {SCHEMA_FILE: schema_text()}
+
+
+def roles_module(project: Project) -> str:
+    """What app/core/roles.py (owned whole, like the JSON schema) must contain for the roles
+    `[tool.fastgen] roles` declares: the project's blueprint rendered and formatted the way
+    `fastgen new` wrote it. Jinja and the formatter are imported here, so that importing this
+    module stays light."""
+    from fastgen.render.environment import make_environment
+    from fastgen.render.pyformat import format_python
+
+    env = make_environment(project.override_dir)
+    text = env.get_template(ROLES_BLUEPRINT).render(roles=list(project.roles))
+    return format_python(text, ROLES_PATH)

@@ -1,4 +1,5 @@
-"""`fastgen sync`: apply every spec change made since the lock file was written."""
+"""`fastgen sync`: apply every spec change made since the lock file was written, and bring the
+files fastgen owns whole (the spec JSON schema, app/core/roles.py) up to date."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from collections.abc import Mapping, Sequence
 
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
-from fastgen.commands.specs import desired_state, owned_files, spec_paths
+from fastgen.commands.specs import ROLES_PATH, desired_state, owned_files, roles_module, spec_paths
 from fastgen.errors import UsageError
 from fastgen.project import SPECS_DIR, Project
 from fastgen.state import ProjectState, read_lock
+from fastgen.write import Changeset, changes_for
 
 
 def parse_renames(arguments: Sequence[str]) -> dict[tuple[str, str], str]:
@@ -48,15 +50,22 @@ def sync(
     decisions: Decisions,
     renames: Mapping[tuple[str, str], str] | None = None,
 ) -> Outcome:
+    owned = {**owned_files(), ROLES_PATH: roles_module(project)}
+    state = read_lock(project.lock_path)
     if not spec_paths(project):
+        pending = Changeset(changes_for(project.root, owned.items()))
+        if not state.resources and not pending.is_noop:  # e.g. roles changed before any resource
+            return Outcome(
+                project.root, pending, "no specs yet; files fastgen owns brought up to date"
+            )
         raise UsageError(
             f"no specs in {project.root / SPECS_DIR}",
             hint="add a resource first: fastgen add resource SPEC.yaml",
         )
     return evolve(
         project,
-        read_lock(project.lock_path),
+        state,
         with_renames(desired_state(project), renames or {}),
-        spec_files=owned_files(),
+        spec_files=owned,
         decisions=decisions,
     )

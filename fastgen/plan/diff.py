@@ -47,6 +47,7 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
             f"{new.resource}: changing relations of an existing resource is not supported yet",
             hint="restore the relations recorded in fastgen.lock",
         )
+    _require_same_owner_column(old, new)
     old_fields = {field.name: field for field in old.fields}
     renames = _renames(old, new)
     renamed_from = {new_name: old_name for old_name, new_name in renames.items()}
@@ -75,6 +76,33 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
     if changes:
         operations.append(ChangeResource(resource, tuple(changes)))
     return operations
+
+
+def _require_same_owner_column(old: ResourceSpec, new: ResourceSpec) -> None:
+    """`owner` appearing in (or leaving) the access lists adds (or drops) `owner_id`, and rows
+    that exist have no owner to fill it with: not supported for an existing resource yet."""
+    before, after = old.has_owner, new.has_owner
+    if before == after:
+        return
+    if after:
+        message = (
+            f"{new.resource}: `owner` in access needs an owner_id column that table "
+            f"{new.table} does not have; adding it to an existing resource is not supported yet"
+        )
+        hint = (
+            "restore the access lists recorded in fastgen.lock, or use `authenticated` "
+            "or a role instead of `owner`"
+        )
+    else:
+        message = (
+            f"{new.resource}: no access list names `owner` any more, which would drop the "
+            f"owner_id column of table {new.table}; that is not supported yet"
+        )
+        hint = (
+            "restore the access lists recorded in fastgen.lock, or keep `owner` in at least "
+            "one operation's access"
+        )
+    raise UsageError(message, hint=hint)
 
 
 def _renames(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:

@@ -35,6 +35,10 @@ NAMING_CONVENTION = {
 }
 
 
+OWNER_COLUMN = "owner_id"
+USERS_TABLE = "users"  # the project skeleton's accounts (app/models/user.py)
+
+
 def enum_class_name(resource: ResourceSpec, field: FieldSpec) -> str:
     return resource.resource + "".join(part.capitalize() for part in field.name.split("_"))
 
@@ -150,6 +154,16 @@ def build_table(
                 sa.Integer(),
                 sa.ForeignKey(f"{tables[relation.target]}.id", ondelete=on_delete_sql(relation)),
                 nullable=relation.optional,
+                index=True,
+            )
+        )
+    if resource.has_owner:
+        columns.append(
+            sa.Column(
+                OWNER_COLUMN,
+                sa.Integer(),
+                sa.ForeignKey(f"{USERS_TABLE}.id", ondelete="SET NULL"),
+                nullable=True,
                 index=True,
             )
         )

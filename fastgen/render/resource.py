@@ -14,7 +14,11 @@ from typing import Any
 import jinja2
 
 from fastgen.render import samples
-from fastgen.render.columns import column_name, enum_class_name, fk_column_name
+from fastgen.render.columns import (
+    column_name,
+    enum_class_name,
+    fk_column_name,
+)
 from fastgen.render.model_fields import (
     EnumView,
     FieldView,
@@ -23,7 +27,7 @@ from fastgen.render.model_fields import (
     foreign_key_view,
     password_hash_view,
 )
-from fastgen.spec.model import FieldType, ResourceSpec
+from fastgen.spec.model import FieldType, Operation, ResourceSpec
 from fastgen.spec.names import snake_case
 from fastgen.state import ProjectState
 
@@ -45,6 +49,57 @@ class ParentView:
     module: str
     resource: str
     optional: bool
+
+
+@dataclass(frozen=True)
+class OperationView:
+    """One operation's access list and rate limit, as the router and its tests need them."""
+
+    name: str
+    subjects: tuple[str, ...]
+    roles: tuple[str, ...]  # the role names among the subjects
+    public: bool
+    authenticated: bool  # any valid token will do
+    owner: bool
+    limit: str | None  # this operation's own budget
+    success: int  # the status code of a successful call
+
+    @property
+    def roles_only(self) -> bool:
+        """Only holders of `roles` may call it: anyone else with a token gets 403."""
+        return not (self.public or self.authenticated or self.owner)
+
+    @property
+    def owner_scoped(self) -> bool:
+        """A caller without one of `roles` reaches only the rows they own."""
+        return self.owner and not (self.public or self.authenticated)
+
+    @property
+    def allow_args(self) -> str:
+        return ", ".join(f'"{subject}"' for subject in self.subjects)
+
+
+_SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204}
+_BUILTIN_SUBJECTS = ("public", "authenticated", "owner")
+
+
+def operation_views(spec: ResourceSpec) -> list[OperationView]:
+    views = []
+    for operation in Operation:
+        subjects = spec.access.subjects(operation)
+        views.append(
+            OperationView(
+                name=operation.value,
+                subjects=subjects,
+                roles=tuple(s for s in subjects if s not in _BUILTIN_SUBJECTS),
+                public="public" in subjects,
+                authenticated="authenticated" in subjects,
+                owner="owner" in subjects,
+                limit=getattr(spec.limits, operation.value),
+                success=_SUCCESS[operation.value],
+            )
+        )
+    return views
 
 
 def module_name(spec: ResourceSpec) -> str:
@@ -98,7 +153,17 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
     unique_fields = [f.name for f in spec.fields if f.unique and not f.read_only]
     module = module_name(spec)
     page = spec.limits.page_size
+    operations = operation_views(spec)
+    limited = [op for op in operations if op.limit is not None or spec.limits.rate is not None]
     return {
+        "owner": spec.has_owner,
+        "operations": {op.name: op for op in operations},
+        "shared_limit": spec.limits.rate,
+        "rate_limited": bool(limited),
+        # the operation the 429 test exhausts: one that needs no new rows, when possible
+        "limited_operation": _pick_limited(limited),
+        "read_only_names": [f.name for f in spec.fields if f.read_only],
+        **_matrix(operations, limited),
         "spec": spec,
         "resource": spec.resource,
         "module": module,
@@ -135,6 +200,28 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "uses_counter": any(re.search(r"\bn\b", samples.sample(f)) for f in payload_fields),
         "uses_text": any("text(" in samples.sample(f) for f in payload_fields),
     }
+
+
+def _matrix(operations: list[OperationView], limited: list[OperationView]) -> dict[str, Any]:
+    """Which access and rate-limit tests the resource's test module needs."""
+    owner_scoped = [op.name for op in operations if op.owner_scoped]
+    owner_item_ops = [name for name in owner_scoped if name in ("read", "update", "delete")]
+    role_cases = [(op.name, role) for op in operations for role in op.roles]
+    roles_only = [op.name for op in operations if op.roles_only]
+    return {
+        "anonymous_denied": [op.name for op in operations if not op.public],
+        "anonymous_allowed": [op.name for op in operations if op.public],
+        "roles_only": roles_only,
+        "role_cases": role_cases,
+        "owner_item_ops": owner_item_ops,
+        "owner_lists": "list" in owner_scoped,
+        "uses_other_users": bool(roles_only or role_cases or owner_scoped or limited),
+    }
+
+
+def _pick_limited(limited: list[OperationView]) -> OperationView | None:
+    order = ["list", "read", "update", "delete", "create"]
+    return min(limited, key=lambda op: order.index(op.name), default=None)
 
 
 def _readable_checks(spec: ResourceSpec) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from typing import Any, get_args
 import annotated_types
 from pydantic import BaseModel, StringConstraints
 
+from fastgen.builtin import BUILTIN_RESOURCES
 from fastgen.spec.defaults import BOUNDS, NUMERIC, STRINGY
 from fastgen.spec.fields import ENUM_VALUE, OPTIONS
 from fastgen.spec.model import (
@@ -96,8 +97,12 @@ def _matching(pattern: str, words: Iterable[str]) -> list[str]:
 RESERVED_ATTRIBUTES = _matching(
     IDENTIFIER_PATTERN, SYSTEM_COLUMNS | MODEL_ATTRIBUTES | SQL_WORDS | set(keyword.kwlist)
 )
-RESERVED_TABLE_NAMES = _matching(IDENTIFIER_PATTERN, SQL_WORDS | RESERVED_TABLES)
-RESERVED_RESOURCES = _matching(CLASS_NAME_PATTERN, RESERVED_CLASS_NAMES | set(keyword.kwlist))
+RESERVED_TABLE_NAMES = _matching(
+    IDENTIFIER_PATTERN, SQL_WORDS | RESERVED_TABLES | set(BUILTIN_RESOURCES.values())
+)
+RESERVED_RESOURCES = _matching(
+    CLASS_NAME_PATTERN, RESERVED_CLASS_NAMES | set(keyword.kwlist) | set(BUILTIN_RESOURCES)
+)
 KEYWORD_VALUES = _matching(ENUM_VALUE.pattern, keyword.kwlist)
 
 TYPE_DOCS: dict[FieldType, str] = {

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fastgen.builtin import BUILTIN_MODULES, BUILTIN_RESOURCES
 from fastgen.errors import Diagnostic, SpecError
 from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute_name
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
@@ -366,14 +367,27 @@ def _check_unique(drafts: list[_Draft]) -> None:
 
 
 def _check_targets(draft: _Draft, known: set[str]) -> None:
+    """Every relation target is a spec's resource; `belongs_to` may also name a built-in one
+    (`User`), which has no spec and whose table gets no column back."""
     for target in draft.targets:
+        if target.name in BUILTIN_RESOURCES:
+            if target.kind != "belongs_to":
+                draft.report.error(
+                    target.span,
+                    target.path,
+                    f"{target.kind} cannot point to the built-in {target.name} "
+                    f"({BUILTIN_MODULES[target.name]}): fastgen does not change its table",
+                    f"only 'belongs_to: {target.name}' can point to it",
+                )
+            continue
         if target.name in known:
             continue
-        hint = did_you_mean(target.name, sorted(known))
+        candidates = known | set(BUILTIN_RESOURCES) if target.kind == "belongs_to" else known
+        hint = did_you_mean(target.name, sorted(candidates))
         if hint is None:
             hint = f"add a spec for '{target.name}'"
-            if known:
-                hint += f" (known resources: {', '.join(sorted(known))})"
+            if candidates:
+                hint += f" (known resources: {', '.join(sorted(candidates))})"
         draft.report.error(target.span, target.path, f"unknown resource '{target.name}'", hint)
 
 

@@ -162,6 +162,11 @@ class ResourceSpec(_Frozen):
     access: Access = Access()
     limits: Limits = Limits()
 
+    @property
+    def has_owner(self) -> bool:
+        """An access list names `owner`: the table records who created each row (owner_id)."""
+        return any("owner" in self.access.subjects(operation) for operation in Operation)
+
     def field(self, name: str) -> FieldSpec:
         for field in self.fields:
             if field.name == name:

@@ -26,6 +26,7 @@ class Target:
     name: str
     span: Span
     path: str
+    kind: str
 
 
 def check_relations(
@@ -134,7 +135,7 @@ def _relation(
                     f"{key} must name a resource class (PascalCase), got {describe(value)}",
                 )
                 continue
-            targets.append(Target(value.value, value.span, f"{path}.{key}"))
+            targets.append(Target(value.value, value.span, f"{path}.{key}", key))
             data[key] = value.value
         elif key == "optional":
             if not isinstance(value, YScalar) or not isinstance(value.value, bool):

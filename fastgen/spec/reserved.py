@@ -10,6 +10,9 @@ from __future__ import annotations
 import keyword
 from dataclasses import dataclass
 
+from fastgen.builtin import BUILTIN_RESOURCES, builtin_for_table, rename_hint
+from fastgen.spec.names import snake_case
+
 # Columns every generated table gets (or that `owner` access adds).
 SYSTEM_COLUMNS: frozenset[str] = frozenset({"id", "created_at", "updated_at", "owner_id"})
 
@@ -136,6 +139,10 @@ SQL_WORDS: frozenset[str] = frozenset(
     }
 )
 
+# Modules of the project skeleton (app/routers/<name>.py, tests/test_<name>.py) a resource's
+# generated modules would overwrite.
+SKELETON_MODULES: frozenset[str] = frozenset({"admin_users", "auth", "health"})
+
 # Tables fastgen or its tools own.
 RESERVED_TABLES: frozenset[str] = frozenset({"alembic_version"})
 
@@ -143,7 +150,14 @@ RESERVED_TABLES: frozenset[str] = frozenset({"alembic_version"})
 RESERVED_CLASS_NAMES: frozenset[str] = frozenset(
     {
         "APIRouter",
+        "Annotated",
+        "AsyncClient",
         "AsyncSession",
+        "ClientFor",
+        "Grant",
+        "MakeUser",
+        "Path",
+        "Settings",
         "BaseModel",
         "Depends",
         "Field",
@@ -197,11 +211,19 @@ def attribute_name_problem(name: str) -> Problem | None:
 def table_name_problem(name: str) -> Problem | None:
     """Why `name` cannot be a table name, or None when it is fine."""
     if name.lower() in SQL_WORDS:
+        plural = f"{name}s"
+        example = plural if table_name_problem(plural) is None else f"app_{plural}"
         return Problem(
-            f"'{name}' is a reserved SQL word", f"choose another table name, e.g. '{name}s'"
+            f"'{name}' is a reserved SQL word", f"choose another table name, e.g. '{example}'"
         )
     if name in RESERVED_TABLES:
         return Problem(f"'{name}' is used by Alembic", "choose another table name")
+    builtin = builtin_for_table(name)
+    if builtin is not None:
+        return Problem(
+            f"'{name}' is the table of the built-in {builtin} accounts",
+            rename_hint(builtin, "'members'"),
+        )
     return None
 
 
@@ -213,5 +235,15 @@ def class_name_problem(name: str) -> Problem | None:
         return Problem(
             f"'{name}' would clash with a name the generated code imports",
             f"choose another class name, e.g. '{name}Item'",
+        )
+    if name in BUILTIN_RESOURCES:
+        return Problem(
+            f"'{name}' is built in: it holds the accounts people log in with", rename_hint(name)
+        )
+    module = snake_case(name)
+    if module in SKELETON_MODULES:
+        return Problem(
+            f"'{name}' would generate app/routers/{module}.py, which the project already has",
+            f"choose another class name, e.g. '{name}Entry'",
         )
     return None

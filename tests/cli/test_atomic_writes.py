@@ -182,7 +182,7 @@ class Recording:
 @pytest.fixture(scope="module")
 def bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bases")
-    result = CliRunner().invoke(app, ["new", "bookshop", "-C", str(folder)])
+    result = CliRunner().invoke(app, ["new", "bookshop", "-C", str(folder), "--role", "editor"])
     assert result.exit_code == 0, result.output
     empty = folder / "bookshop"
     bookshop = folder / "with-resources"

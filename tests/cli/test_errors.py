@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -92,39 +91,83 @@ def test_debug_shows_the_traceback_instead(project: Path, tmp_path: Path) -> Non
     assert "fastgen.errors.SpecError" in completed.stderr
 
 
-@pytest.mark.parametrize(
-    ("access", "complaint"),
-    [
-        pytest.param(
-            OPEN_ACCESS.replace("create: [public]", "create: [admin]"),
-            "access.create: admin needs authentication",
-            id="role",
-        ),
-        pytest.param(
-            OPEN_ACCESS.replace("delete: [public]", "delete: [authenticated]"),
-            "access.delete: authenticated needs authentication",
-            id="authenticated",
-        ),
-        pytest.param("", "access.list: authenticated needs authentication", id="no-access-block"),
-    ],
-)
-def test_access_that_needs_authentication_is_refused(
-    project: Path, run: Run, snapshot: Snapshot, tmp_path: Path, access: str, complaint: str
+def test_access_for_users_and_roles_and_relations_to_users_are_generated(
+    project: Path, run: Run, tmp_path: Path
 ) -> None:
+    # no `list`/`read`: any authenticated user; `admin` is always declared; `User` is built in
     spec = write_spec(
-        tmp_path, "vault.yaml", "version: 1\nresource: Vault\nfields:\n  label: str\n"
+        tmp_path,
+        "vault.yaml",
+        "version: 1\nresource: Vault\nfields:\n  label: str\n"
+        "relations:\n  keeper: {belongs_to: User, optional: true, on_delete: set null}\n"
+        "access:\n  create: [admin]\n  update: [owner, admin]\n  delete: [authenticated]\n",
     )
-    spec.write_text(spec.read_text() + access)
+
+    result = run("--project", project, "add", "resource", spec)
+
+    assert result.exit_code == 0, result.output
+    assert (project / "app" / "routers" / "vault.py").is_file()
+    model = (project / "app" / "models" / "vault.py").read_text()
+    assert 'keeper_id: int | None = Field(\n        default=None, foreign_key="users.id"' in model
+    migration = next((project / "migrations" / "versions").glob("*_create_vaults.py"))
+    assert 'op.f("fk_vaults_keeper_id_users")' in migration.read_text()
+
+
+def test_a_role_not_declared_in_pyproject_is_refused_at_its_place(
+    project: Path, run: Run, snapshot: Snapshot, tmp_path: Path
+) -> None:
+    access = OPEN_ACCESS.replace("create: [public]", "create: [librarian]")
+    spec = write_spec(
+        tmp_path, "vault.yaml", "version: 1\nresource: Vault\nfields:\n  label: str\n" + access
+    )
     before = snapshot(project)
 
     result = run("--project", project, "add", "resource", spec)
 
     assert result.exit_code == 2
-    assert re.search(rf"{re.escape(str(spec))}:\d+:\d+: error: {complaint}", result.stderr), (
-        result.stderr
-    )
-    assert "does not generate yet" in result.stderr
+    assert f"{spec}:8:12: error: access.create[0]: unknown role 'librarian'" in result.stderr
+    assert "declare it under [tool.fastgen] roles in pyproject.toml" in result.stderr
     assert "Traceback" not in result.output
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("head", "where", "complaint"),
+    [
+        pytest.param(
+            "resource: User\n",
+            "2:11: error: resource: 'User' is built in",
+            "the project already has User (app/models/user.py); name yours differently, "
+            "e.g. Member",
+            id="resource",
+        ),
+        pytest.param(
+            "resource: Member\ntable: users\n",
+            "3:8: error: table: 'users' is the table of the built-in User accounts",
+            "name yours differently, e.g. 'members'",
+            id="table",
+        ),
+    ],
+)
+def test_the_built_in_user_cannot_be_defined_by_a_spec(
+    project: Path,
+    run: Run,
+    snapshot: Snapshot,
+    tmp_path: Path,
+    head: str,
+    where: str,
+    complaint: str,
+) -> None:
+    spec = write_spec(
+        tmp_path, "user.yaml", "version: 1\n" + head + "fields:\n  name: str\n" + OPEN_ACCESS
+    )
+    before = snapshot(project)
+
+    result = run("--project", project, "add", "resource", spec)
+
+    assert result.exit_code == 2
+    assert f"{spec}:{where}" in result.stderr
+    assert complaint in " ".join(result.stderr.split())
     assert snapshot(project) == before
 
 

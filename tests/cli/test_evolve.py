@@ -41,14 +41,14 @@ def test_add_column_edits_spec_model_schemas_tests_and_writes_a_migration(
         'assert body["stock"] == payload.get("stock")'
         in (bookshop / "tests" / "test_book.py").read_text()
     )
-    assert migrations(bookshop)[-1] == "0002_add_books_stock.py"
-    tree = ast.parse((bookshop / "migrations" / "versions" / "0002_add_books_stock.py").read_text())
+    assert migrations(bookshop)[-1] == "0003_add_books_stock.py"
+    tree = ast.parse((bookshop / "migrations" / "versions" / "0003_add_books_stock.py").read_text())
     down = next(
         n
         for n in tree.body
         if isinstance(n, ast.Assign | ast.AnnAssign) and "down_revision" in ast.unparse(n)
     )
-    first = (bookshop / "migrations" / "versions" / migrations(bookshop)[0]).read_text()
+    first = (bookshop / "migrations" / "versions" / migrations(bookshop)[1]).read_text()
     assert ast.literal_eval(down.value) in first  # chained to the previous head
 
 

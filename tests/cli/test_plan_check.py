@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,12 @@ def edit(root: Path, old: str, new: str, name: str = "book") -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
+
+
+def next_migration(root: Path) -> str:
+    """The path prefix the next migration gets: one more than the migrations there are."""
+    count = len(list((root / "migrations" / "versions").glob("*.py")))
+    return f"migrations/versions/{count + 1:04d}_"
 
 
 def test_plan_with_nothing_pending_exits_0(bookshop: Path, run: Run) -> None:
@@ -35,7 +42,7 @@ def test_plan_lists_labelled_operations_and_diffs_and_writes_nothing(
     assert "+ field Book.stock int default 0" in result.stdout
     assert "- field Book.summary (destructive)" in result.stdout
     assert "+    stock: int = Field(default=0, ge=-2147483648, le=2147483647)" in result.stdout
-    assert "migrations/versions/0002_" in result.stdout
+    assert next_migration(bookshop) in result.stdout
     assert snapshot(bookshop) == before
 
 
@@ -53,6 +60,7 @@ def test_plan_json_has_the_documented_shape(bookshop: Path, run: Run) -> None:
 
 
 def test_plan_json_lists_files_with_diffs(bookshop: Path, run: Run) -> None:
+    migration = next_migration(bookshop)
     edit(bookshop, "  summary: text?\n", "  summary: text?\n  note: str?\n")
     document = json.loads(run("--project", bookshop, "plan", "--json").stdout)
     assert document["blocked"] is None
@@ -62,7 +70,7 @@ def test_plan_json_lists_files_with_diffs(bookshop: Path, run: Run) -> None:
         f"+    note: str | None = Field(default=None, {NO_NUL})"
         in paths["app/models/book.py"]["diff"]
     )
-    assert any(p.startswith("migrations/versions/0002_") for p in paths)
+    assert any(p.startswith(migration) for p in paths)
 
 
 def test_check_is_clean_after_generation(bookshop: Path, run: Run, snapshot: Snapshot) -> None:
@@ -90,8 +98,9 @@ def test_check_finds_a_spec_edited_but_not_synced(bookshop: Path, run: Run) -> N
 
 
 def test_check_finds_a_missing_migration(bookshop: Path, run: Run) -> None:
+    migration = next_migration(bookshop)
     assert run("--project", bookshop, "add", "column", "Book", "note:str?").exit_code == 0
-    latest = sorted((bookshop / "migrations" / "versions").glob("0002_*.py"))[0]
+    latest = next((bookshop / "migrations" / "versions").glob(migration.split("/")[-1] + "*.py"))
     latest.unlink()
     assert _kinds(run, bookshop) == ["migration-missing"]
 
@@ -176,12 +185,108 @@ def test_check_finds_an_owned_file_out_of_date_and_sync_restores_it(
     assert run("--project", bookshop, "check").exit_code == 0
 
 
-def test_access_needing_authentication_is_refused_at_its_place_on_sync(
+def declare_roles(root: Path, *roles: str) -> None:
+    """Set `[tool.fastgen] roles` in the project's pyproject.toml."""
+    path = root / "pyproject.toml"
+    text, count = re.subn(
+        r"^roles = .*$", f"roles = {json.dumps(list(roles))}", path.read_text(), flags=re.M
+    )
+    assert count == 1
+    path.write_text(text)
+
+
+def position(root: Path, text: str, name: str = "book") -> tuple[int, int]:
+    """1-based line and column of `text` in a project's spec."""
+    lines = (root / "specs" / f"{name}.yaml").read_text().splitlines()
+    line = next(number for number, content in enumerate(lines, 1) if text in content)
+    return line, lines[line - 1].index(text) + 1
+
+
+def test_access_for_a_role_syncs_as_a_code_only_change(bookshop: Path, run: Run) -> None:
+    edit(bookshop, "  read: [public]", "  read: [editor, admin]")
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "~ resource Book: access" in result.stdout
+    assert "no database change, so no migration" in result.stdout
+    assert run("--project", bookshop, "check").exit_code == 0
+
+
+def test_check_finds_roles_out_of_date_and_sync_rewrites_roles_py(bookshop: Path, run: Run) -> None:
+    roles_py = bookshop / "app" / "core" / "roles.py"
+    generated = roles_py.read_text()
+    declare_roles(bookshop, "admin", "editor", "moderator")
+    assert _kinds(run, bookshop) == ["roles-out-of-date"]
+    text = run("--project", bookshop, "check").stdout
+    assert "app/core/roles.py does not match [tool.fastgen] roles" in text
+    assert "fix: fastgen sync" in text
+
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "brought up to date" in result.stdout
+    source = roles_py.read_text()
+    assert 'Role = Literal["admin", "editor", "moderator"]' in source
+    assert run("--project", bookshop, "check").exit_code == 0
+
+    declare_roles(bookshop, "editor")  # admin is always declared, and first
+    assert _kinds(run, bookshop) == ["roles-out-of-date"]
+    assert run("--project", bookshop, "sync").exit_code == 0
+    assert roles_py.read_text() == generated  # as `fastgen new --role editor` wrote it
+
+
+def test_a_deleted_roles_py_is_reported_and_restored(project: Path, run: Run) -> None:
+    roles_py = project / "app" / "core" / "roles.py"
+    generated = roles_py.read_text()
+    roles_py.unlink()
+    assert _kinds(run, project) == ["roles-out-of-date"]
+    assert "app/core/roles.py is missing" in run("--project", project, "check").stdout
+    # no specs yet: sync still brings the files fastgen owns up to date
+    result = run("--project", project, "sync")
+    assert result.exit_code == 0, result.output
+    assert roles_py.read_text() == generated
+    again = run("--project", project, "sync")
+    assert again.exit_code == 2
+    assert "no specs in" in again.output
+
+
+def test_a_spec_naming_a_role_removed_from_pyproject_is_refused_at_its_place(
     bookshop: Path, run: Run, snapshot: Snapshot
 ) -> None:
-    edit(bookshop, "  delete: [public]", "  delete: [admin]")
+    declare_roles(bookshop, "admin", "editor", "moderator")
+    edit(bookshop, "  read: [public]", "  read: [moderator, admin]")
+    assert run("--project", bookshop, "sync").exit_code == 0
+    declare_roles(bookshop, "admin", "editor")
+    before = snapshot(bookshop)
+
+    result = run("--project", bookshop, "sync")
+
+    assert result.exit_code == 2
+    line, col = position(bookshop, "moderator")
+    assert (
+        f"specs/book.yaml:{line}:{col}: error: access.read[0]: unknown role 'moderator'"
+        in result.output
+    )
+    assert "declare it under [tool.fastgen] roles in pyproject.toml" in result.output
+    assert snapshot(bookshop) == before
+    assert _kinds(run, bookshop) == ["spec-invalid", "roles-out-of-date"]
+
+
+def test_owner_coming_or_going_on_an_existing_resource_is_refused(
+    bookshop: Path, run: Run, snapshot: Snapshot
+) -> None:
+    # Author has no `owner` (no owner_id column); Book has one
+    edit(bookshop, "  delete: [admin]", "  delete: [owner, admin]", name="author")
+    edit(bookshop, "  update: [owner, admin]", "  update: [editor, admin]")
     before = snapshot(bookshop)
     result = run("--project", bookshop, "sync")
     assert result.exit_code == 2
-    assert "specs/book.yaml:22:3: error: access.delete: admin needs authentication" in result.output
+    assert "Author: `owner` in access needs an owner_id column" in result.output
+    assert "restore the access lists recorded in fastgen.lock" in result.output
+    assert snapshot(bookshop) == before
+    assert _kinds(run, bookshop) == ["spec-not-synced"]
+
+    edit(bookshop, "  delete: [owner, admin]", "  delete: [admin]", name="author")
+    before = snapshot(bookshop)
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 2
+    assert "Book: no access list names `owner` any more" in result.output
     assert snapshot(bookshop) == before

@@ -1,5 +1,5 @@
-"""Services for end-to-end tests. Without PostgreSQL a test is skipped locally, but fails when
-FASTGEN_REQUIRE_SERVICES=1 (as in CI): a missing service never passes silently there."""
+"""Services for end-to-end tests. Without PostgreSQL (or Redis) a test is skipped locally, but
+fails when FASTGEN_REQUIRE_SERVICES=1 (as in CI): a missing service never passes silently there."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
 POSTGRES_HOST = ("127.0.0.1", 5432)
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _reachable(address: tuple[str, int]) -> bool:
@@ -23,14 +25,33 @@ def _reachable(address: tuple[str, int]) -> bool:
         return False
 
 
+def _missing(message: str) -> NoReturn:
+    """Fail under FASTGEN_REQUIRE_SERVICES=1, skip otherwise."""
+    if os.environ.get("FASTGEN_REQUIRE_SERVICES") == "1":
+        pytest.fail(message + " (FASTGEN_REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
     if not _reachable(POSTGRES_HOST):
-        message = "PostgreSQL is not reachable at 127.0.0.1:5432"
-        if os.environ.get("FASTGEN_REQUIRE_SERVICES") == "1":
-            pytest.fail(message + " (FASTGEN_REQUIRE_SERVICES=1)")
-        pytest.skip(message)
+        _missing("PostgreSQL is not reachable at 127.0.0.1:5432")
     return POSTGRES_ADMIN_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis (database 0); it must answer PING."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        _missing(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    finally:
+        client.close()
+    return REDIS_URL
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_generated_project import ALL_TYPES, BOOKSHOP, generate, run
+from tests.e2e.test_generated_project import ALL_TYPES, BOOKSHOP, SECRET_KEY, generate, run
 
 pytestmark = pytest.mark.e2e
 
@@ -28,8 +28,9 @@ FUZZ_TEST = '''"""Fuzz every operation of the API from its own OpenAPI document 
 Every generated request, valid or not, must get a response that is not a 5xx and whose
 status code, content type, headers and body are the ones the document declares. Each
 operation starts on the same few rows of every resource (made by the test-data factories),
-so generated ids and references find rows too. The database is `TEST_DATABASE_URL` when
-set, otherwise a fresh SQLite file.
+so generated ids and references find rows too. Requests carry the token of an account
+holding every role, so they reach the handlers instead of stopping at the access rules. The
+database is `TEST_DATABASE_URL` when set, otherwise a fresh SQLite file.
 """
 
 import asyncio
@@ -57,10 +58,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import tests.factories
 from app import models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.core import passwords
+from app.core.config import get_settings
 from app.core.db import build_engine
 from app.core.db import build_sessionmaker
 from app.core.db import get_session
+from app.core.roles import ROLES
+from app.core.security import create_access_token
 from app.main import app
+from app.models.user import User
 
 ROWS_PER_RESOURCE = 3
 # The response side of the contract. Left out: whether requests are refused exactly as the
@@ -76,6 +81,8 @@ config = schemathesis.Config.from_dict(
     {"checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}}}
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+auth_headers: dict[str, str] = {}
+"""Authorization of the account every request acts as (made afresh with the rows)."""
 
 
 async def _create_tables(engine: AsyncEngine) -> None:
@@ -85,8 +92,8 @@ async def _create_tables(engine: AsyncEngine) -> None:
 
 
 async def _fresh_rows(engine: AsyncEngine) -> None:
-    """Empty every table (ids start at 1 again), then add a few rows of every resource
-    through the API."""
+    """Empty every table (ids start at 1 again), add an account holding every role, then a
+    few rows of every resource through the API, as that account."""
     tables = SQLModel.metadata.sorted_tables
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -95,7 +102,21 @@ async def _fresh_rows(engine: AsyncEngine) -> None:
         else:
             for table in reversed(tables):
                 await conn.execute(table.delete())
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+    async with build_sessionmaker(engine)() as session:
+        actor = User(
+            email="fuzz@example.com",
+            password_hash=passwords.hash_password("fuzz password"),
+            roles=list(ROLES),
+        )
+        session.add(actor)
+        await session.commit()
+        await session.refresh(actor)
+    assert actor.id is not None
+    token = create_access_token(actor.id, get_settings())
+    auth_headers["Authorization"] = f"Bearer {token}"
+    async with AsyncClient(
+        transport=ASGITransport(app=app), base_url="http://test", headers=auth_headers
+    ) as client:
         for module in pkgutil.iter_modules(tests.factories.__path__):
             factories = importlib.import_module(f"tests.factories.{module.name}")
             for _ in range(ROWS_PER_RESOURCE):
@@ -143,7 +164,7 @@ def rows(fuzz_engine: AsyncEngine) -> None:
     suppress_health_check=list(HealthCheck),
 )
 def test_api(case: schemathesis.Case[Any]) -> None:
-    case.call_and_validate()
+    case.call_and_validate(headers=dict(auth_headers))
 '''
 
 
@@ -157,13 +178,21 @@ def fuzz_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _operation_count(project: Path) -> int:
     script = "import json; from app.main import app; print(json.dumps(app.openapi()['paths']))"
-    paths = json.loads(run([sys.executable, "-c", script], project).stdout)
+    paths = json.loads(run([sys.executable, "-c", script], project, SECRET_KEY=SECRET_KEY).stdout)
     return sum(1 for methods in paths.values() for method in methods if method in HTTP_METHODS)
 
 
 def _fuzz(project: Path, **env: str) -> None:
+    # The app refuses to start without a real SECRET_KEY: set it rather than rely on the
+    # generated conftest (loaded before FUZZ_FILE imports app.main). Rate limits off: every
+    # operation gets many more requests a minute than the specs allow, and 429s would hide
+    # the handlers (the generated suite tests the limits).
     result = run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", FUZZ_FILE], project, **env
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", FUZZ_FILE],
+        project,
+        SECRET_KEY=SECRET_KEY,
+        RATE_LIMIT_ENABLED="false",
+        **env,
     )
     summary = result.stdout.strip().splitlines()[-1]
     passed = re.search(r"(\d+) passed", summary)

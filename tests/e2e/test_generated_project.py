@@ -8,8 +8,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -18,6 +23,11 @@ REPO = Path(__file__).resolve().parents[2]
 BOOKSHOP = REPO / "examples" / "bookshop"
 ALL_TYPES = REPO / "examples" / "all_types"
 BIN = Path(sys.executable).parent
+BOOKSHOP_ROLES = ["--role", "editor"]
+"""`fastgen new` options the bookshop example needs: its specs grant access to `editor`."""
+SECRET_KEY = "fastgen-end-to-end-tests-secret-key-not-for-production"
+"""A generated app refuses to start outside debug mode without a SECRET_KEY of 32+ characters:
+every process here that serves or imports one gets this."""
 
 
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -35,8 +45,68 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
     return completed
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serve(project: Path, *, startup_seconds: float = 60, **env: str) -> Iterator[str]:
+    """`uvicorn app.main:app` of `project` on a free port, with SECRET_KEY set and `env` on top
+    (DATABASE_URL of the caller dropped). Yields the base URL once /health answers; the
+    server is stopped on exit. A server that dies or never answers fails with its output;
+    when the test fails, the output is printed (pytest shows it with the failure)."""
+    environment = {**os.environ, "SECRET_KEY": SECRET_KEY}
+    environment.pop("DATABASE_URL", None)
+    environment.pop("TEST_DATABASE_URL", None)
+    environment.update(env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="fastgen-uvicorn-") as folder:
+        log_path = Path(folder) / "uvicorn.log"
+
+        def output() -> str:
+            return log_path.read_text(encoding="utf-8", errors="replace")
+
+        with log_path.open("w", encoding="utf-8") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+                cwd=project,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            deadline = time.monotonic() + startup_seconds
+            while True:
+                try:
+                    health = httpx.get(f"{base}/health", timeout=2)
+                except httpx.TransportError:
+                    assert server.poll() is None, f"uvicorn exited:\n{output()}"
+                    assert time.monotonic() < deadline, (
+                        f"uvicorn did not answer within {startup_seconds} s:\n{output()}"
+                    )
+                    time.sleep(0.2)
+                    continue
+                assert health.status_code == 200, health.text
+                assert health.json() == {"status": "ok"}
+                break
+            yield base
+        except BaseException:
+            print(f"--- uvicorn on port {port} ---\n{output()}")
+            raise
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
 def generate(tmp: Path, db: str, specs: list[Path]) -> Path:
-    run([str(BIN / "fastgen"), "new", "bookshop", "--db", db], tmp)
+    run([str(BIN / "fastgen"), "new", "bookshop", "--db", db, *BOOKSHOP_ROLES], tmp)
     project = tmp / "bookshop"
     run([str(BIN / "fastgen"), "add", "resource", *map(str, specs)], project)
     return project
@@ -100,42 +170,14 @@ def test_postgres_project_is_ruff_and_mypy_clean(postgres_project: Path) -> None
 
 
 def test_uvicorn_serves_docs_and_the_new_endpoints(sqlite_project: Path) -> None:
-    import json
-    import time
-    import urllib.request
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     url = f"sqlite+aiosqlite:///{sqlite_project / 'serve.db'}"
     run(["alembic", "upgrade", "head"], sqlite_project, DATABASE_URL=url)
-    env = {**os.environ, "DATABASE_URL": url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
-        cwd=sqlite_project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
-                    assert json.load(response) == {"status": "ok"}
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                assert time.monotonic() < deadline, "uvicorn did not answer within 30 s"
-                time.sleep(0.2)
-        with urllib.request.urlopen(f"{base}/docs", timeout=5) as response:
-            assert response.status == 200
-            assert "swagger" in response.read().decode().lower()
-        with urllib.request.urlopen(f"{base}/openapi.json", timeout=5) as response:
-            paths = json.load(response)["paths"]
-        assert {"/authors", "/books", "/books/{book_id}", "/gadgets"} <= set(paths)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve(sqlite_project, DATABASE_URL=url) as base:
+        docs = httpx.get(f"{base}/docs", timeout=5)
+        assert docs.status_code == 200
+        assert "swagger" in docs.text.lower()
+        openapi = httpx.get(f"{base}/openapi.json", timeout=5)
+        assert openapi.status_code == 200
+        paths = openapi.json()["paths"]
+    assert {"/authors", "/books", "/books/{book_id}", "/gadgets"} <= set(paths)
+    assert {"/auth/token", "/auth/me"} <= set(paths)

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e.test_generated_project import BIN, BOOKSHOP, run
+from tests.e2e.test_generated_project import BIN, BOOKSHOP, BOOKSHOP_ROLES, run
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +41,15 @@ HAND_EDITS = {
 class Book(BookBase, table=True):''',
     ),
     "app/routers/book.py": (
-        '@router.get("/{book_id}", response_model=BookRead)',
+        # a prefix: the generated line goes on with the route's dependencies
+        '@router.get("/{book_id}", response_model=BookRead',
         """@router.get("/count")  # hand-written endpoint
 async def count_books(session: SessionDep) -> dict[str, int]:
     total = (await session.exec(select(func.count()).select_from(Book))).one()
     return {"count": total}
 
 
-@router.get("/{book_id}", response_model=BookRead)""",
+@router.get("/{book_id}", response_model=BookRead""",
     ),
     "tests/test_book.py": (
         "async def test_read_returns_the_row(",
@@ -95,7 +96,7 @@ def edit_spec(project: Path, name: str, old: str, new: str) -> None:
 class Change:
     label: str
     apply: Callable[[Path], None]
-    check: Callable[[list[dict[str, Any]], list[dict[str, Any]]], None]  # (books, users)
+    check: Callable[[list[dict[str, Any]], list[dict[str, Any]]], None]  # (books, members)
     migrates: bool = True
 
 
@@ -111,27 +112,27 @@ def spec(name: str, old: str, new: str, *flags: str) -> Callable[[Path], None]:
     return apply
 
 
-def ignore(books: list[dict[str, Any]], users: list[dict[str, Any]]) -> None:
+def ignore(books: list[dict[str, Any]], members: list[dict[str, Any]]) -> None:
     assert [b["title"] for b in books] == ["Dune", "Emma"]
 
 
 CHANGES = [
     Change(
         "add optional column (the seed scenario)",
-        fastgen("add", "column", "User", "profile_picture_url:url?", "--max-length", "2083"),
-        lambda books, users: _all(users, "profile_picture_url", None),
+        fastgen("add", "column", "Member", "profile_picture_url:url?", "--max-length", "2083"),
+        lambda books, members: _all(members, "profile_picture_url", None),
     ),
     Change(
         "add required column with a default, indexed",
         fastgen("add", "column", "Book", "stock:int", "--default", "0", "--index"),
-        lambda books, users: _all(books, "stock", 0),
+        lambda books, members: _all(books, "stock", 0),
     ),
     Change(
         "add enum column with a default",
         fastgen(
             "add", "column", "Book", "format:enum", "--values", "paper,ebook", "--default", "paper"
         ),
-        lambda books, users: _all(books, "format", "paper"),
+        lambda books, members: _all(books, "format", "paper"),
     ),
     Change(
         "optional -> required, existing nulls filled with the default",
@@ -140,7 +141,7 @@ CHANGES = [
             "pages: {type: int, ge: 1, optional: true}",
             "pages: {type: int, ge: 1, default: 1}",
         ),
-        lambda books, users: _values(books, "pages", [320, 1]),
+        lambda books, members: _values(books, "pages", [320, 1]),
     ),
     Change(
         "required -> optional",
@@ -149,7 +150,7 @@ CHANGES = [
             "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0}",
             "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0, optional: true}",
         ),
-        lambda books, users: _values(books, "price", [Decimal("9.99"), Decimal(5)], cast=_money),
+        lambda books, members: _values(books, "price", [Decimal("9.99"), Decimal(5)], cast=_money),
     ),
     Change(
         "type changed: str -> text",
@@ -158,18 +159,18 @@ CHANGES = [
     ),
     Change(
         "length widened",
-        spec("user", "name: {type: str, max_length: 80}", "name: {type: str, max_length: 200}"),
-        lambda books, users: _values(users, "name", ["Ada"]),
+        spec("member", "name: {type: str, max_length: 80}", "name: {type: str, max_length: 200}"),
+        lambda books, members: _values(members, "name", ["Ada"]),
     ),
     Change(
         "length narrowed (destructive, confirmed by flag)",
         spec(
-            "user",
+            "member",
             "name: {type: str, max_length: 200}",
             "name: {type: str, max_length: 100}",
             "--allow-destructive",
         ),
-        lambda books, users: _values(users, "name", ["Ada"]),
+        lambda books, members: _values(members, "name", ["Ada"]),
     ),
     Change(
         "unique removed, index added",
@@ -178,16 +179,16 @@ CHANGES = [
             'unique: true, example: "978-3-16-148410-0"',
             'index: true, example: "978-3-16-148410-0"',
         ),
-        lambda books, users: _values(books, "isbn", ["978-0441172719", "978-0141439587"]),
+        lambda books, members: _values(books, "isbn", ["978-0441172719", "978-0141439587"]),
     ),
     Change(
         "unique added",
         spec(
-            "user",
+            "member",
             "name: {type: str, max_length: 100}",
             "name: {type: str, max_length: 100, unique: true}",
         ),
-        lambda books, users: _values(users, "name", ["Ada"]),
+        lambda books, members: _values(members, "name", ["Ada"]),
     ),
     Change(
         "enum value added",
@@ -196,7 +197,7 @@ CHANGES = [
             "values: [fiction, science, history]",
             "values: [fiction, science, history, poetry]",
         ),
-        lambda books, users: _values(books, "genre", ["fiction", "science"]),
+        lambda books, members: _values(books, "genre", ["fiction", "science"]),
     ),
     Change(
         "enum value removed (destructive, confirmed by flag)",
@@ -206,12 +207,12 @@ CHANGES = [
             "values: [fiction, science, poetry]",
             "--allow-destructive",
         ),
-        lambda books, users: _values(books, "genre", ["fiction", "science"]),
+        lambda books, members: _values(books, "genre", ["fiction", "science"]),
     ),
     Change(
         "default changed (code only)",
         spec("book", "default: fiction", "default: science"),
-        lambda books, users: _values(books, "genre", ["fiction", "science"]),
+        lambda books, members: _values(books, "genre", ["fiction", "science"]),
         migrates=False,
     ),
     Change(
@@ -221,7 +222,7 @@ CHANGES = [
             "pages: {type: int, ge: 1, default: 1}",
             "pages: {type: int, ge: 1, le: 5000, default: 1}",
         ),
-        lambda books, users: _values(books, "pages", [320, 1]),
+        lambda books, members: _values(books, "pages", [320, 1]),
         migrates=False,
     ),
     Change(
@@ -231,12 +232,12 @@ CHANGES = [
             "summary: text?",
             "abstract: {type: text, optional: true, renamed_from: summary}",
         ),
-        lambda books, users: _values(books, "abstract", ["Spice.", None]),
+        lambda books, members: _values(books, "abstract", ["Spice.", None]),
     ),
     Change(
         "remove column (destructive, confirmed by flag)",
         fastgen("remove", "column", "Book", "abstract", "--allow-destructive"),
-        lambda books, users: _absent(books, "abstract"),
+        lambda books, members: _absent(books, "abstract"),
     ),
 ]
 
@@ -296,7 +297,7 @@ SEED = [
     "INSERT INTO books (id, title, isbn, pages, price, genre, summary, author_id, created_at, "
     "updated_at) VALUES (2, 'Emma', '978-0141439587', NULL, 5, 'science', NULL, 1, "
     "'2024-01-01 00:00:00', '2024-01-01 00:00:00')",
-    "INSERT INTO users (id, name, email, created_at, updated_at) VALUES "
+    "INSERT INTO members (id, name, email, created_at, updated_at) VALUES "
     "(1, 'Ada', 'ada@example.com', '2024-01-01 00:00:00', '2024-01-01 00:00:00')",
 ]
 
@@ -314,14 +315,14 @@ class Target:
     def rows(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return (
             fetch(self.app_url, "SELECT * FROM books ORDER BY id"),
-            fetch(self.app_url, "SELECT * FROM users ORDER BY id"),
+            fetch(self.app_url, "SELECT * FROM members ORDER BY id"),
         )
 
 
 def _generate(tmp: Path, db: str) -> Path:
-    run([str(BIN / "fastgen"), "new", "shop", "--db", db], tmp)
+    run([str(BIN / "fastgen"), "new", "shop", "--db", db, *BOOKSHOP_ROLES], tmp)
     project = tmp / "shop"
-    specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", SPECS / "user.yaml"]
+    specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", SPECS / "member.yaml"]
     run([str(BIN / "fastgen"), "add", "resource", *map(str, specs)], project)
     return project
 
@@ -353,9 +354,9 @@ def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
         after = sorted(p.name for p in (project / "migrations" / "versions").glob("*.py"))
         assert len(after) == len(before) + (1 if change.migrates else 0), change.label
         target.alembic("upgrade", "head")
-        books, users = target.rows()
-        assert len(books) == 2 and len(users) == 1, change.label
-        change.check(books, users)
+        books, members = target.rows()
+        assert len(books) == 2 and len(members) == 1, change.label
+        change.check(books, members)
         assert "No new upgrade operations detected" in target.alembic("check"), change.label
         suite = run(
             [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
@@ -366,9 +367,9 @@ def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
         target.alembic("downgrade", "-1")
         assert [len(rows) for rows in target.rows()] == [2, 1], change.label
         target.alembic("upgrade", "head")
-        books, users = target.rows()
-        assert [len(books), len(users)] == [2, 1], change.label
-        change.check(books, users)
+        books, members = target.rows()
+        assert [len(books), len(members)] == [2, 1], change.label
+        change.check(books, members)
     for snippet in kept:
         assert snippet in (project / _owner(snippet)).read_text(), snippet
     run(["ruff", "check", "."], project)

@@ -35,7 +35,7 @@ def test_wheel_in_a_fresh_virtualenv_generates_a_project(tmp_path: Path) -> None
     fastgen = env_dir / "bin" / "fastgen"
     work = tmp_path / "work"
     work.mkdir()
-    _run([str(fastgen), "new", "bookshop"], work)
+    _run([str(fastgen), "new", "bookshop", "--role", "editor"], work)  # the bookshop's role
     project = work / "bookshop"
     examples = REPO / "examples" / "bookshop"
     output = _run(
@@ -50,7 +50,9 @@ def test_wheel_in_a_fresh_virtualenv_generates_a_project(tmp_path: Path) -> None
     )
     assert "create  app/models/book.py" in output
     assert (project / "app" / "routers" / "book.py").is_file()
-    assert len(list((project / "migrations" / "versions").glob("*.py"))) == 1
+    # The skeleton's users migration, then the one adding both resources.
+    versions = sorted(path.name for path in (project / "migrations" / "versions").glob("*.py"))
+    assert versions == ["0001_create_users.py", "0002_create_authors_books.py"], versions
     # The blueprints came from the installed wheel, not from this checkout.
     location = _run(
         [

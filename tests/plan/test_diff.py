@@ -17,6 +17,7 @@ from fastgen.plan import (
     Safety,
     diff,
 )
+from fastgen.render.schema_change import schema_change
 from fastgen.spec.load import load_spec_text
 from fastgen.spec.model import ResourceSpec
 from fastgen.state import ProjectState
@@ -207,3 +208,57 @@ def test_operations_follow_field_order_renames_first() -> None:
 def test_removing_a_resource_spec_is_refused() -> None:
     with pytest.raises(UsageError, match=r"Book is in fastgen\.lock but has no spec"):
         diff(ProjectState().with_resource(book()), ProjectState())
+
+
+def _access(**subjects: str) -> dict[str, str]:
+    """Replacements for `book()` that change the access of some operations."""
+    return {f"{operation}: [public]": f"{operation}: {who}" for operation, who in subjects.items()}
+
+
+def test_adding_owner_to_an_existing_resource_is_refused() -> None:
+    after = book(replace=_access(update="[owner, admin]"))
+    with pytest.raises(UsageError) as caught:
+        diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
+    assert caught.value.message == (
+        "Book: `owner` in access needs an owner_id column that table books does not have; "
+        "adding it to an existing resource is not supported yet"
+    )
+    assert caught.value.hint is not None
+    assert caught.value.hint.startswith("restore the access lists recorded in fastgen.lock")
+
+
+def test_removing_the_last_owner_is_refused() -> None:
+    before = book(replace=_access(update="[owner]", delete="[owner, admin]"))
+    after = book(replace=_access(update="[owner]", delete="[admin]"))
+    assert plan(before, after) == ["~ resource Book: access"]  # one `owner` is left
+    with pytest.raises(UsageError, match=r"^Book: no access list names `owner` any more") as caught:
+        diff(ProjectState().with_resource(after), ProjectState().with_resource(book()))
+    assert "owner_id column of table books" in caught.value.message
+    assert caught.value.hint is not None
+    assert "keep `owner` in at least one operation" in caught.value.hint
+
+
+def test_access_changes_that_keep_owner_are_plain_resource_changes() -> None:
+    before = book(replace=_access(read="[owner]"))
+    after = book(replace=_access(read="[authenticated]", update="[owner]", delete="[owner, admin]"))
+    assert plan(before, after) == ["~ resource Book: access"]
+
+
+def test_a_new_resource_may_use_owner() -> None:
+    spec = book(replace=_access(update="[owner]"))
+    operations = diff(ProjectState(), ProjectState().with_resource(spec))
+    assert [type(op) for op in operations] == [AddResource]
+
+
+def test_belongs_to_the_built_in_user_resolves_to_the_users_table() -> None:
+    note = load_spec_text(
+        "version: 1\nresource: Note\nfields:\n  text: str\n"
+        "relations:\n  writer: {belongs_to: User, on_delete: cascade}\n",
+        "specs/note.yaml",
+    )
+    state = ProjectState().with_resource(note)
+    assert state.tables() == {"User": "users", "Note": "notes"}
+    operations = diff(ProjectState(), state)
+    assert [type(op) for op in operations] == [AddResource]
+    upgrade = schema_change(operations, ProjectState(), state).upgrade
+    assert "sa.ForeignKeyConstraint(['writer_id'], ['users.id']" in upgrade

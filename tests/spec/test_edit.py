@@ -42,7 +42,7 @@ BLOCK = """\
 # yaml-language-server: $schema=../fastgen-spec.schema.json
 ---
 version: 1
-resource: User
+resource: Member
 fields:
     # every account has exactly one address
     email:
@@ -168,7 +168,7 @@ def test_add_shorthand_entry(name: str) -> None:
 
 
 def test_add_goes_after_the_comments_that_close_the_fields_block() -> None:
-    result = add_field(BLOCK, "age", "int", origin="specs/user.yaml")
+    result = add_field(BLOCK, "age", "int", origin="specs/member.yaml")
     lines = result.splitlines()
     assert lines[lines.index("    # tags: json?") + 1] == "    age: int"
     result = add_field(SHORTHAND, "age", "int", origin="specs/note.yaml")
@@ -185,7 +185,7 @@ def test_add_block_style_with_every_kind_of_option() -> None:
         default="null",
     )
     column = column_entry("profile_picture_url:url?", options)
-    result = add_field(BLOCK, column.name, column.entry, origin="specs/user.yaml")
+    result = add_field(BLOCK, column.name, column.entry, origin="specs/member.yaml")
     assert changed(BLOCK, result) == [
         "+    profile_picture_url:",
         "+        type: url",
@@ -230,13 +230,13 @@ def test_add_to_a_file_without_a_final_newline_keeps_it_so() -> None:
 
 
 def test_add_to_empty_fields_uses_the_files_indentation() -> None:
-    text = "version: 1\nresource: User\nfields:\n\n    # none yet\naccess:\n    list: [public]\n"
-    result = add_field(text, "name", "str", origin="specs/user.yaml")
+    text = "version: 1\nresource: Member\nfields:\n\n    # none yet\naccess:\n    list: [public]\n"
+    result = add_field(text, "name", "str", origin="specs/member.yaml")
     assert changed(text, result) == ["+    name: str"]
     assert result.splitlines()[4:6] == ["    # none yet", "    name: str"]
     assert load(result).field("name").type is FieldType.STR
-    text = "version: 1\nresource: User\nfields:"
-    assert add_field(text, "name", "str", origin="specs/user.yaml") == text + "\n  name: str"
+    text = "version: 1\nresource: Member\nfields:"
+    assert add_field(text, "name", "str", origin="specs/member.yaml") == text + "\n  name: str"
 
 
 def test_add_after_a_last_field_with_a_multi_line_value() -> None:
@@ -336,7 +336,7 @@ def test_remove_changes_only_the_field_lines(name: str, field: str, crlf: bool) 
 
 
 def test_remove_keeps_the_comment_above_the_field() -> None:
-    result = remove_field(BLOCK, "email", origin="specs/user.yaml")
+    result = remove_field(BLOCK, "email", origin="specs/member.yaml")
     assert "    # every account has exactly one address\n\n    display_name:" in result
 
 

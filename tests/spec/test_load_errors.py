@@ -26,17 +26,17 @@ def test_unknown_type_with_hint_and_caret(errors: Errors) -> None:
     got = errors(
         """\
         version: 1
-        resource: User
+        resource: Member
         fields:
           name: str
           email:
             type: strng
         """,
-        file="specs/user.yaml",
+        file="specs/member.yaml",
     )
     assert got == expect(
         """
-        specs/user.yaml:6:11: error: fields.email.type: unknown type 'strng'
+        specs/member.yaml:6:11: error: fields.email.type: unknown type 'strng'
            6 |     type: strng
              |           ^^^^^
           hint: did you mean 'str'?
@@ -298,11 +298,62 @@ def test_reserved_resource_and_table_names(errors: Errors) -> None:
         specs/book.yaml:3:8: error: table: 'user' is a reserved SQL word
            3 | table: user
              |        ^^^^
-          hint: choose another table name, e.g. 'users'
+          hint: choose another table name, e.g. 'app_users'
         """
     )
     assert "resource: 'None' is a Python keyword" in errors(
         "version: 1\nresource: None\nfields: {title: str}\n"
+    )
+
+
+def test_the_built_in_user_resource_cannot_be_defined_again(errors: Errors) -> None:
+    got = errors("version: 1\nresource: User\nfields: {name: str}\n", file="specs/user.yaml")
+    assert got == expect(
+        """
+        specs/user.yaml:2:11: error: resource: 'User' is built in: it holds the accounts people log in with
+           2 | resource: User
+             |           ^^^^
+          hint: the project already has User (app/models/user.py); name yours differently, e.g. Member
+        """
+    )
+
+
+def test_the_built_in_users_table_cannot_be_taken(errors: Errors) -> None:
+    got = errors("version: 1\nresource: Member\ntable: users\nfields: {name: str}\n")
+    assert got == expect(
+        """
+        specs/book.yaml:3:8: error: table: 'users' is the table of the built-in User accounts
+           3 | table: users
+             |        ^^^^^
+          hint: the project already has User (app/models/user.py); name yours differently, e.g. 'members'
+        """
+    )
+
+
+def test_the_built_in_user_is_only_a_belongs_to_target(errors: Errors) -> None:
+    got = errors(
+        HEAD
+        + "fields: {title: str}\n"
+        + "relations:\n"
+        + "  readers: {has_many: User}\n"
+        + "  fans: {many_to_many: User}\n"
+        + "  editor: {belongs_to: Usr}\n"
+    )
+    assert got == expect(
+        """
+        specs/book.yaml:5:23: error: relations.readers.has_many: has_many cannot point to the built-in User (app/models/user.py): fastgen does not change its table
+           5 |   readers: {has_many: User}
+             |                       ^^^^
+          hint: only 'belongs_to: User' can point to it
+        specs/book.yaml:6:24: error: relations.fans.many_to_many: many_to_many cannot point to the built-in User (app/models/user.py): fastgen does not change its table
+           6 |   fans: {many_to_many: User}
+             |                        ^^^^
+          hint: only 'belongs_to: User' can point to it
+        specs/book.yaml:7:24: error: relations.editor.belongs_to: unknown resource 'Usr'
+           7 |   editor: {belongs_to: Usr}
+             |                        ^^^
+          hint: did you mean 'User'?
+        """
     )
 
 

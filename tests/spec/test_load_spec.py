@@ -187,3 +187,22 @@ def test_rate_limit_spellings() -> None:
         "10/second",
         "5 per 10 minutes",
     )
+
+
+def test_belongs_to_the_built_in_user_needs_no_spec(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nresource: Note\nfields:\n  text: str\nrelations:\n"
+        "  writer: {belongs_to: User, on_delete: cascade}\n"
+        "  reviewer: {belongs_to: User, optional: true, on_delete: set null}\n"
+    )
+    spec = load_spec_text(text, "specs/note.yaml")
+    assert [(r.name, r.target, r.optional) for r in spec.relations] == [
+        ("writer", "User", False),
+        ("reviewer", "User", True),
+    ]
+    (tmp_path / "note.yaml").write_text(text)
+    (tmp_path / "author.yaml").write_text(AUTHOR)
+    assert [s.resource for s in load_specs([tmp_path / "note.yaml", tmp_path / "author.yaml"])] == [
+        "Note",
+        "Author",
+    ]

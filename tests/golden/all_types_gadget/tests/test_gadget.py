@@ -6,9 +6,14 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from httpx import Response
 
+from app.core.config import Settings
+from app.models.user import User
 from tests.factories.gadget import create_gadget
 from tests.factories.gadget import gadget_payload
+from tests.tokens import MATRIX_BAD_TOKENS
+from tests.tokens import bad_token
 
 PATH = "/gadgets"
 MISSING_ID = 999_999_999
@@ -195,3 +200,81 @@ async def test_create_accepts_boundary_value(
     payload = await gadget_payload(client, **{field: value})
     response = await client.post(PATH, json=payload)
     assert response.status_code == 201, response.text
+
+
+# Access and rate limits: every operation against the real authentication, access rules and
+# rate limiter (nothing mocked). `client` acts as a user holding every role.
+
+SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204}
+ALLOWED_ROLES: dict[str, list[str]] = {
+    "list": [],
+    "read": [],
+    "create": [],
+    "update": [],
+    "delete": [],
+}
+
+
+async def _call(
+    http: AsyncClient, operation: str, row_id: int, payload: dict[str, Any]
+) -> Response:
+    if operation == "list":
+        return await http.get(PATH)
+    if operation == "read":
+        return await http.get(f"{PATH}/{row_id}")
+    if operation == "create":
+        return await http.post(PATH, json=payload)
+    if operation == "update":
+        return await http.patch(f"{PATH}/{row_id}", json={})
+    return await http.delete(f"{PATH}/{row_id}")
+
+
+@pytest.mark.parametrize("operation", ["list", "read", "create", "update", "delete"])
+async def test_public_operation_needs_no_token(
+    client: AsyncClient, anon_client: AsyncClient, operation: str
+) -> None:
+    row = await create_gadget(client)
+    payload = await gadget_payload(client)
+    response = await _call(anon_client, operation, row["id"], payload)
+    assert response.status_code == SUCCESS[operation], response.text
+
+
+@pytest.mark.parametrize("kind", MATRIX_BAD_TOKENS)
+@pytest.mark.parametrize("operation", list(SUCCESS))
+async def test_bad_token_is_401(
+    client: AsyncClient,
+    anon_client: AsyncClient,
+    actor: User,
+    settings: Settings,
+    operation: str,
+    kind: str,
+) -> None:
+    row = await create_gadget(client)
+    payload = await gadget_payload(client)
+    assert actor.id is not None
+    token = bad_token(kind, actor.id, settings.secret_key)
+    anon_client.headers["Authorization"] = f"Bearer {token}"
+    response = await _call(anon_client, operation, row["id"], payload)
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "unauthorized"
+
+
+async def test_create_and_update_ignore_server_managed_fields(client: AsyncClient) -> None:
+    baseline = await create_gadget(client)
+    forged: dict[str, Any] = {
+        "id": MISSING_ID,
+        "created_at": "2000-01-01T00:00:00Z",
+        "updated_at": "2000-01-01T00:00:00Z",
+    }
+    payload = await gadget_payload(client)
+    created = await client.post(PATH, json={**payload, **forged})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["id"] != MISSING_ID
+    assert not body["created_at"].startswith("2000-")
+    assert not body["updated_at"].startswith("2000-")
+    assert body["rating"] == baseline["rating"]
+    updated = await client.patch(f"{PATH}/{body['id']}", json=forged)
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["id"] == body["id"]
+    assert updated.json()["created_at"] == body["created_at"]

@@ -1,11 +1,20 @@
-"""Shared fixtures: a clean test database per test, a session on it and an HTTP client.
+"""Shared fixtures: a clean test database per test, users and their tokens, and HTTP clients
+calling the real app (real authentication, real access rules, real rate limiter).
 
 The test database is `TEST_DATABASE_URL` when set (e.g. PostgreSQL), otherwise a
 fresh SQLite file in the test's tmp_path.
 """
 
+import itertools
 import os
+
+# The app refuses to start with the example secret; tests sign their tokens with this one.
+os.environ.setdefault("SECRET_KEY", "test-secret-key-used-by-the-test-suite-only-" + "x" * 32)
+
 from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +27,29 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from app.core.config import Settings
+from app.core.config import get_settings
 from app.core.db import build_engine
 from app.core.db import build_sessionmaker
 from app.core.db import get_session
+from app.core.passwords import hash_password
+from app.core.rate_limit import RateLimiter
+from app.core.rate_limit import get_rate_limiter
+from app.core.roles import ROLES
+from app.core.security import create_access_token
 from app.main import app
+from app.models.user import User
+
+TEST_PASSWORD = "correct horse battery staple"
+LOW_RATE_LIMIT = 3
+"""Requests per minute allowed by the `low_rate_limit` fixture."""
 
 _schema_ready: set[str] = set()
+_emails = itertools.count(1)
+_password_hashes: dict[str, str] = {}
+
+MakeUser = Callable[..., Awaitable[User]]
+ClientFor = Callable[[User | None], AsyncClient]
 
 
 async def _reset_database(engine: AsyncEngine, url: str) -> None:
@@ -60,14 +86,96 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """A session on the test database (commit to make data visible to `client`)."""
+    """A session on the test database (commit to make data visible to the clients)."""
     async with build_sessionmaker(engine)() as test_session:
         yield test_session
 
 
 @pytest.fixture
-async def client(engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
-    """HTTP client calling the app in-process; the app uses the test database."""
+def settings() -> Iterator[Settings]:
+    """The settings the app sees during one test; a test may change them. Rate limits are
+    off unless a test asks for `low_rate_limit`."""
+    test_settings = get_settings().model_copy(
+        update={
+            "rate_limit_enabled": False,
+            "rate_limit_storage_url": "memory://",
+            "require_authentication": False,
+            "allow_registration": True,
+        }
+    )
+    app.dependency_overrides[get_settings] = lambda: test_settings
+    try:
+        yield test_settings
+    finally:
+        app.dependency_overrides.pop(get_settings, None)
+
+
+@pytest.fixture
+async def rate_limiter() -> AsyncIterator[RateLimiter]:
+    """A fresh in-memory limiter per test, so no test spends another's budget."""
+    limiter = RateLimiter("memory://", "test")
+    app.dependency_overrides[get_rate_limiter] = lambda: limiter
+    try:
+        yield limiter
+    finally:
+        app.dependency_overrides.pop(get_rate_limiter, None)
+        await limiter.reset()
+
+
+def lower_rate_limits(settings: Settings) -> int:
+    """Turn rate limiting on, with every declared limit lowered to LOW_RATE_LIMIT/minute
+    (call it once the test's data exists: creating rows spends budgets too)."""
+    settings.rate_limit_enabled = True
+    settings.rate_limit_override = f"{LOW_RATE_LIMIT}/minute"
+    return LOW_RATE_LIMIT
+
+
+@pytest.fixture
+def low_rate_limit(settings: Settings, rate_limiter: RateLimiter) -> int:
+    """Rate limiting on from the start of the test, at LOW_RATE_LIMIT/minute."""
+    return lower_rate_limits(settings)
+
+
+@pytest.fixture
+def make_user(session: AsyncSession) -> MakeUser:
+    """Create an account directly in the database: `await make_user("editor")`."""
+
+    async def make(*roles: str, email: str | None = None, is_active: bool = True) -> User:
+        if TEST_PASSWORD not in _password_hashes:  # argon2 is slow on purpose: hash once
+            _password_hashes[TEST_PASSWORD] = hash_password(TEST_PASSWORD)
+        user = User(
+            email=email or f"user{next(_emails)}@example.com",
+            password_hash=_password_hashes[TEST_PASSWORD],
+            roles=list(roles),
+            is_active=is_active,
+        )
+        session.add(user)
+        await session.commit()
+        await session.refresh(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def token_for(settings: Settings) -> Callable[[User], str]:
+    """A valid access token for a user."""
+
+    def token(user: User) -> str:
+        assert user.id is not None
+        return create_access_token(user.id, settings)
+
+    return token
+
+
+@pytest.fixture
+async def client_for(
+    engine: AsyncEngine,
+    settings: Settings,
+    rate_limiter: RateLimiter,
+    token_for: Callable[[User], str],
+) -> AsyncIterator[ClientFor]:
+    """Make an HTTP client calling the app in-process as `user` (None: anonymous)."""
     session_factory = build_sessionmaker(engine)
 
     async def override_get_session() -> AsyncIterator[AsyncSession]:
@@ -75,9 +183,37 @@ async def client(engine: AsyncEngine) -> AsyncIterator[AsyncClient]:
             yield request_session
 
     app.dependency_overrides[get_session] = override_get_session
+    clients: list[AsyncClient] = []
+
+    def make(user: User | None) -> AsyncClient:
+        headers = {} if user is None else {"Authorization": f"Bearer {token_for(user)}"}
+        http = AsyncClient(
+            transport=ASGITransport(app=app), base_url="http://test", headers=headers
+        )
+        clients.append(http)
+        return http
+
     try:
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+        yield make
     finally:
-        app.dependency_overrides.clear()
+        for http in clients:
+            await http.aclose()
+        app.dependency_overrides.pop(get_session, None)
+
+
+@pytest.fixture
+async def actor(make_user: MakeUser) -> User:
+    """The user the tests act as by default: holds every role, owns what it creates."""
+    return await make_user(*ROLES)
+
+
+@pytest.fixture
+def client(client_for: ClientFor, actor: User) -> AsyncClient:
+    """HTTP client authenticated as `actor`."""
+    return client_for(actor)
+
+
+@pytest.fixture
+def anon_client(client_for: ClientFor) -> AsyncClient:
+    """HTTP client without a token."""
+    return client_for(None)

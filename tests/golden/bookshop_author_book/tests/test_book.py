@@ -5,9 +5,20 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from httpx import Response
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core.config import Settings
+from app.core.roles import ROLES
+from app.models.book import Book
+from app.models.user import User
+from tests.conftest import ClientFor
+from tests.conftest import MakeUser
+from tests.conftest import lower_rate_limits
 from tests.factories.book import book_payload
 from tests.factories.book import create_book
+from tests.tokens import MATRIX_BAD_TOKENS
+from tests.tokens import bad_token
 
 PATH = "/books"
 MISSING_ID = 999_999_999
@@ -167,3 +178,198 @@ async def test_missing_author_is_422(client: AsyncClient) -> None:
     response = await client.post(PATH, json=payload)
     assert response.status_code == 422, response.text
     assert response.json()["details"][0]["loc"] == ["body", "author_id"]
+
+
+# Access and rate limits: every operation against the real authentication, access rules and
+# rate limiter (nothing mocked). `client` acts as a user holding every role.
+
+SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204}
+ALLOWED_ROLES: dict[str, list[str]] = {
+    "list": [],
+    "read": [],
+    "create": [
+        "editor",
+        "admin",
+    ],
+    "update": [
+        "admin",
+    ],
+    "delete": [
+        "admin",
+    ],
+}
+
+
+async def _call(
+    http: AsyncClient, operation: str, row_id: int, payload: dict[str, Any]
+) -> Response:
+    if operation == "list":
+        return await http.get(PATH)
+    if operation == "read":
+        return await http.get(f"{PATH}/{row_id}")
+    if operation == "create":
+        return await http.post(PATH, json=payload)
+    if operation == "update":
+        return await http.patch(f"{PATH}/{row_id}", json={})
+    return await http.delete(f"{PATH}/{row_id}")
+
+
+@pytest.mark.parametrize("operation", ["create", "update", "delete"])
+async def test_without_token_is_401(
+    client: AsyncClient, anon_client: AsyncClient, operation: str
+) -> None:
+    row = await create_book(client)
+    payload = await book_payload(client)
+    response = await _call(anon_client, operation, row["id"], payload)
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "unauthorized"
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("operation", ["list", "read"])
+async def test_public_operation_needs_no_token(
+    client: AsyncClient, anon_client: AsyncClient, operation: str
+) -> None:
+    row = await create_book(client)
+    payload = await book_payload(client)
+    response = await _call(anon_client, operation, row["id"], payload)
+    assert response.status_code == SUCCESS[operation], response.text
+
+
+@pytest.mark.parametrize("kind", MATRIX_BAD_TOKENS)
+@pytest.mark.parametrize("operation", list(SUCCESS))
+async def test_bad_token_is_401(
+    client: AsyncClient,
+    anon_client: AsyncClient,
+    actor: User,
+    settings: Settings,
+    operation: str,
+    kind: str,
+) -> None:
+    row = await create_book(client)
+    payload = await book_payload(client)
+    assert actor.id is not None
+    token = bad_token(kind, actor.id, settings.secret_key)
+    anon_client.headers["Authorization"] = f"Bearer {token}"
+    response = await _call(anon_client, operation, row["id"], payload)
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("operation", ["create", "delete"])
+async def test_wrong_role_is_403(
+    client: AsyncClient, client_for: ClientFor, make_user: MakeUser, operation: str
+) -> None:
+    row = await create_book(client)
+    payload = await book_payload(client)
+    other_roles = [role for role in ROLES if role not in ALLOWED_ROLES[operation]]
+    outsider = client_for(await make_user(*other_roles))
+    response = await _call(outsider, operation, row["id"], payload)
+    assert response.status_code == 403, response.text
+    assert response.json()["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("operation", "role"),
+    [
+        ("create", "editor"),
+        ("create", "admin"),
+        ("update", "admin"),
+        ("delete", "admin"),
+    ],
+)
+async def test_listed_role_is_allowed(
+    client: AsyncClient, client_for: ClientFor, make_user: MakeUser, operation: str, role: str
+) -> None:
+    row = await create_book(client)
+    payload = await book_payload(client)
+    member = client_for(await make_user(role))
+    response = await _call(member, operation, row["id"], payload)
+    assert response.status_code == SUCCESS[operation], response.text
+
+
+async def _give_to(session: AsyncSession, row_id: int, user: User) -> None:
+    row = await session.get(Book, row_id)
+    assert row is not None
+    row.owner_id = user.id
+    session.add(row)
+    await session.commit()
+
+
+async def test_create_records_the_caller_as_owner(client: AsyncClient, actor: User) -> None:
+    payload = await book_payload(client, owner_id=MISSING_ID)
+    response = await client.post(PATH, json=payload)
+    assert response.status_code == 201, response.text
+    assert response.json()["owner_id"] == actor.id
+
+
+@pytest.mark.parametrize("operation", ["update"])
+async def test_owner_is_allowed_and_others_get_404(
+    client: AsyncClient,
+    client_for: ClientFor,
+    make_user: MakeUser,
+    session: AsyncSession,
+    operation: str,
+) -> None:
+    owner = await make_user()
+    stranger = await make_user()
+    row = await create_book(client)
+    await _give_to(session, row["id"], owner)
+    response = await _call(client_for(stranger), operation, row["id"], {})
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "not_found"
+    response = await _call(client_for(owner), operation, row["id"], {})
+    assert response.status_code == SUCCESS[operation], response.text
+
+
+async def test_create_and_update_ignore_server_managed_fields(client: AsyncClient) -> None:
+    baseline = await create_book(client)
+    forged: dict[str, Any] = {
+        "id": MISSING_ID,
+        "created_at": "2000-01-01T00:00:00Z",
+        "updated_at": "2000-01-01T00:00:00Z",
+        "owner_id": MISSING_ID,
+    }
+    payload = await book_payload(client)
+    created = await client.post(PATH, json={**payload, **forged})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["id"] != MISSING_ID
+    assert not body["created_at"].startswith("2000-")
+    assert not body["updated_at"].startswith("2000-")
+    assert body["owner_id"] == baseline["owner_id"]
+    updated = await client.patch(f"{PATH}/{body['id']}", json=forged)
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["id"] == body["id"]
+    assert updated.json()["created_at"] == body["created_at"]
+    assert updated.json()["owner_id"] == body["owner_id"]
+
+
+async def test_over_the_rate_limit_is_429(
+    client: AsyncClient, client_for: ClientFor, make_user: MakeUser, settings: Settings
+) -> None:
+    row = await create_book(client)
+    payload = await book_payload(client)
+    other = client_for(await make_user(*ROLES))
+    budget = lower_rate_limits(settings)
+    for _ in range(budget):
+        response = await _call(client, "list", row["id"], payload)
+        assert response.status_code != 429, response.text
+    response = await _call(client, "list", row["id"], payload)
+    assert response.status_code == 429, response.text
+    assert response.json()["code"] == "rate_limited"
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    # counted per user: someone else still has their budget
+    response = await _call(other, "list", row["id"], payload)
+    assert response.status_code != 429, response.text
+
+
+async def test_rate_limit_is_shared_by_every_operation(
+    client: AsyncClient, settings: Settings
+) -> None:
+    row = await create_book(client)
+    budget = lower_rate_limits(settings)
+    for _ in range(budget):
+        assert (await client.get(f"{PATH}/{row['id']}")).status_code == 200
+    response = await client.get(PATH)
+    assert response.status_code == 429, response.text

@@ -3,13 +3,18 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from fastapi import Depends
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.core.config import Settings
 from app.core.config import get_settings
 from app.core.db import engine
 from app.core.errors import APP_ERROR_RESPONSES
 from app.core.errors import register_exception_handlers
+from app.core.security import route_policy
+from app.routers import admin_users
+from app.routers import auth
 from app.routers import author
 from app.routers import book
 from app.routers import health
@@ -22,25 +27,38 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-settings = get_settings()
-
-app = FastAPI(
-    title=settings.app_name,
-    version="0.1.0",
-    lifespan=lifespan,
-    responses=APP_ERROR_RESPONSES,
-)
-register_exception_handlers(app)
-if settings.cors_origins:
-    allow_any_origin = "*" in settings.cors_origins
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"] if allow_any_origin else settings.cors_origins,
-        allow_credentials=not allow_any_origin,
-        allow_methods=["*"],
-        allow_headers=["*"],
+def create_app(settings: Settings) -> FastAPI:
+    """The application. Refuses unsafe settings (the example secret key) outside debug mode."""
+    problem = settings.unsafe_for_production()
+    if problem is not None:
+        raise RuntimeError(
+            f"{problem}: refusing to start. Set SECRET_KEY in .env (e.g. the output of "
+            '`python -c "import secrets; print(secrets.token_urlsafe(32))"`), '
+            "or DEBUG=true for local development."
+        )
+    application = FastAPI(
+        title=settings.app_name,
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=APP_ERROR_RESPONSES,
+        dependencies=[Depends(route_policy)],
     )
+    register_exception_handlers(application)
+    if settings.cors_origins:
+        application.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=settings.cors_allow_credentials,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    return application
+
+
+app = create_app(get_settings())
 
 app.include_router(health.router)
+app.include_router(auth.router)
+app.include_router(admin_users.router)
 app.include_router(author.router)
 app.include_router(book.router)

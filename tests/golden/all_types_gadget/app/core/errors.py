@@ -31,9 +31,12 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Not authenticated"},
+    403: {"model": ErrorResponse, "description": "Not allowed"},
     404: {"model": ErrorResponse, "description": "Not found"},
     409: {"model": ErrorResponse, "description": "Conflict"},
     422: {"model": ErrorResponse, "description": "Validation error"},
+    429: {"model": ErrorResponse, "description": "Too many requests"},
 }
 """Pass as `responses=` to a router or route so OpenAPI documents the error schema."""
 
@@ -104,6 +107,40 @@ class ConflictError(AppError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+
+
+class UnauthorizedError(AppError):
+    """No valid credentials (401); the client should authenticate with a bearer token."""
+
+    status_code = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str = "Not authenticated") -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class ForbiddenError(AppError):
+    """Authenticated, but not allowed to do this (403)."""
+
+    status_code = 403
+    code = "forbidden"
+
+    def __init__(self, message: str = "Not allowed") -> None:
+        super().__init__(message)
+
+
+class RateLimitedError(AppError):
+    """Too many requests (429); `Retry-After` says how many seconds to wait."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Rate limit exceeded; retry in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.retry_after = retry_after
 
 
 def error_response(

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter
+from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
 from fastapi import status
@@ -17,6 +18,8 @@ from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
 from app.core.passwords import hash_password
+from app.core.security import Grant
+from app.core.security import allow
 from app.models.gadget import Gadget
 from app.models.gadget import GadgetCreate
 from app.models.gadget import GadgetPage
@@ -31,8 +34,16 @@ ID_MAX = 2_147_483_647
 """Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
 GadgetId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
+# Who may do what (the spec's `access`); see app/core/security.py for the subjects.
+CanList = Annotated[Grant, Depends(allow("public"))]
+CanRead = Annotated[Grant, Depends(allow("public"))]
+CanCreate = Annotated[Grant, Depends(allow("public"))]
+CanUpdate = Annotated[Grant, Depends(allow("public"))]
+CanDelete = Annotated[Grant, Depends(allow("public"))]
 
-async def _get_or_404(session: SessionDep, gadget_id: int) -> Gadget:
+
+async def _get_or_404(session: SessionDep, gadget_id: int, grant: Grant) -> Gadget:
+    """The row, if it exists."""
     gadget = await session.get(Gadget, gadget_id)
     if gadget is None:
         raise NotFoundError("Gadget", gadget_id)
@@ -55,23 +66,26 @@ async def _commit(session: SessionDep, gadget: Gadget) -> Gadget:
 @router.get("", response_model=GadgetPage)
 async def list_gadgets(
     session: SessionDep,
+    grant: CanList,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> GadgetPage:
-    total = (await session.exec(select(func.count()).select_from(Gadget))).one()
-    query = select(Gadget).order_by(col(Gadget.id)).offset(offset).limit(limit)
+    count = select(func.count()).select_from(Gadget)
+    query = select(Gadget)
+    total = (await session.exec(count)).one()
+    query = query.order_by(col(Gadget.id)).offset(offset).limit(limit)
     rows = (await session.exec(query)).all()
     items = [GadgetRead.model_validate(row) for row in rows]
     return GadgetPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{gadget_id}", response_model=GadgetRead)
-async def read_gadget(session: SessionDep, gadget_id: GadgetId) -> Gadget:
-    return await _get_or_404(session, gadget_id)
+async def read_gadget(session: SessionDep, grant: CanRead, gadget_id: GadgetId) -> Gadget:
+    return await _get_or_404(session, gadget_id, grant)
 
 
 @router.post("", response_model=GadgetRead, status_code=status.HTTP_201_CREATED)
-async def create_gadget(session: SessionDep, payload: GadgetCreate) -> Gadget:
+async def create_gadget(session: SessionDep, grant: CanCreate, payload: GadgetCreate) -> Gadget:
     gadget = Gadget.model_validate(
         payload,
         update={
@@ -82,8 +96,13 @@ async def create_gadget(session: SessionDep, payload: GadgetCreate) -> Gadget:
 
 
 @router.patch("/{gadget_id}", response_model=GadgetRead)
-async def update_gadget(session: SessionDep, gadget_id: GadgetId, payload: GadgetUpdate) -> Gadget:
-    gadget = await _get_or_404(session, gadget_id)
+async def update_gadget(
+    session: SessionDep,
+    grant: CanUpdate,
+    gadget_id: GadgetId,
+    payload: GadgetUpdate,
+) -> Gadget:
+    gadget = await _get_or_404(session, gadget_id, grant)
     changes = payload.model_dump(exclude_unset=True)
     if "secret" in changes:
         password = changes.pop("secret")
@@ -94,8 +113,8 @@ async def update_gadget(session: SessionDep, gadget_id: GadgetId, payload: Gadge
 
 
 @router.delete("/{gadget_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_gadget(session: SessionDep, gadget_id: GadgetId) -> None:
-    gadget = await _get_or_404(session, gadget_id)
+async def delete_gadget(session: SessionDep, grant: CanDelete, gadget_id: GadgetId) -> None:
+    gadget = await _get_or_404(session, gadget_id, grant)
     await session.delete(gadget)
     try:
         await session.commit()

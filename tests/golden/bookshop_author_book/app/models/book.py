@@ -37,6 +37,9 @@ class Book(BookBase, table=True):
     __tablename__ = "books"
 
     id: int | None = Field(default=None, primary_key=True)
+    owner_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
@@ -72,6 +75,7 @@ class BookUpdate(SQLModel):
 
 class BookRead(BookBase):
     id: int
+    owner_id: int | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
 

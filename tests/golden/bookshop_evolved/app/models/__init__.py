@@ -2,3 +2,4 @@
 
 from app.models import author as author
 from app.models import book as book
+from app.models import user as user

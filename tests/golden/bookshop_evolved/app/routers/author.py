@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter
+from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
 from fastapi import status
@@ -16,6 +17,8 @@ from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
+from app.core.security import Grant
+from app.core.security import allow
 from app.models.author import Author
 from app.models.author import AuthorCreate
 from app.models.author import AuthorPage
@@ -30,8 +33,16 @@ ID_MAX = 2_147_483_647
 """Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
 AuthorId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
+# Who may do what (the spec's `access`); see app/core/security.py for the subjects.
+CanList = Annotated[Grant, Depends(allow("public"))]
+CanRead = Annotated[Grant, Depends(allow("public"))]
+CanCreate = Annotated[Grant, Depends(allow("editor", "admin"))]
+CanUpdate = Annotated[Grant, Depends(allow("editor", "admin"))]
+CanDelete = Annotated[Grant, Depends(allow("admin"))]
 
-async def _get_or_404(session: SessionDep, author_id: int) -> Author:
+
+async def _get_or_404(session: SessionDep, author_id: int, grant: Grant) -> Author:
+    """The row, if it exists."""
     author = await session.get(Author, author_id)
     if author is None:
         raise NotFoundError("Author", author_id)
@@ -52,30 +63,38 @@ async def _commit(session: SessionDep, author: Author) -> Author:
 @router.get("", response_model=AuthorPage)
 async def list_authors(
     session: SessionDep,
+    grant: CanList,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> AuthorPage:
-    total = (await session.exec(select(func.count()).select_from(Author))).one()
-    query = select(Author).order_by(col(Author.id)).offset(offset).limit(limit)
+    count = select(func.count()).select_from(Author)
+    query = select(Author)
+    total = (await session.exec(count)).one()
+    query = query.order_by(col(Author.id)).offset(offset).limit(limit)
     rows = (await session.exec(query)).all()
     items = [AuthorRead.model_validate(row) for row in rows]
     return AuthorPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{author_id}", response_model=AuthorRead)
-async def read_author(session: SessionDep, author_id: AuthorId) -> Author:
-    return await _get_or_404(session, author_id)
+async def read_author(session: SessionDep, grant: CanRead, author_id: AuthorId) -> Author:
+    return await _get_or_404(session, author_id, grant)
 
 
 @router.post("", response_model=AuthorRead, status_code=status.HTTP_201_CREATED)
-async def create_author(session: SessionDep, payload: AuthorCreate) -> Author:
+async def create_author(session: SessionDep, grant: CanCreate, payload: AuthorCreate) -> Author:
     author = Author.model_validate(payload)
     return await _commit(session, author)
 
 
 @router.patch("/{author_id}", response_model=AuthorRead)
-async def update_author(session: SessionDep, author_id: AuthorId, payload: AuthorUpdate) -> Author:
-    author = await _get_or_404(session, author_id)
+async def update_author(
+    session: SessionDep,
+    grant: CanUpdate,
+    author_id: AuthorId,
+    payload: AuthorUpdate,
+) -> Author:
+    author = await _get_or_404(session, author_id, grant)
     changes = payload.model_dump(exclude_unset=True)
     author.sqlmodel_update(changes)
     author.updated_at = utcnow()
@@ -83,8 +102,8 @@ async def update_author(session: SessionDep, author_id: AuthorId, payload: Autho
 
 
 @router.delete("/{author_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_author(session: SessionDep, author_id: AuthorId) -> None:
-    author = await _get_or_404(session, author_id)
+async def delete_author(session: SessionDep, grant: CanDelete, author_id: AuthorId) -> None:
+    author = await _get_or_404(session, author_id, grant)
     await session.delete(author)
     try:
         await session.commit()

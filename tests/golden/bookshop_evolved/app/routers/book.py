@@ -4,6 +4,7 @@ from typing import Annotated
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
 from fastapi import status
@@ -19,6 +20,9 @@ from app.core.errors import AppError
 from app.core.errors import ConflictError
 from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
+from app.core.rate_limit import rate_limit
+from app.core.security import Grant
+from app.core.security import allow
 from app.models.author import Author
 from app.models.book import Book
 from app.models.book import BookCreate
@@ -34,10 +38,26 @@ ID_MAX = 2_147_483_647
 """Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
 BookId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
+# Who may do what (the spec's `access`); see app/core/security.py for the subjects.
+CanList = Annotated[Grant, Depends(allow("public"))]
+CanRead = Annotated[Grant, Depends(allow("public"))]
+CanCreate = Annotated[Grant, Depends(allow("editor", "admin"))]
+CanUpdate = Annotated[Grant, Depends(allow("owner", "admin"))]
+CanDelete = Annotated[Grant, Depends(allow("admin"))]
 
-async def _get_or_404(session: SessionDep, book_id: int) -> Book:
+# Rate limits (the spec's `limits`): one budget for the whole resource and one per operation.
+LIST_RATE_LIMIT = Depends(rate_limit("books", "list", shared="120/minute"))
+READ_RATE_LIMIT = Depends(rate_limit("books", "read", shared="120/minute"))
+CREATE_RATE_LIMIT = Depends(rate_limit("books", "create", shared="120/minute", own="10/minute"))
+UPDATE_RATE_LIMIT = Depends(rate_limit("books", "update", shared="120/minute"))
+DELETE_RATE_LIMIT = Depends(rate_limit("books", "delete", shared="120/minute"))
+
+
+async def _get_or_404(session: SessionDep, book_id: int, grant: Grant) -> Book:
+    """The row, if it exists and the grant reaches it (a row someone else owns is
+    reported missing, so its existence does not leak)."""
     book = await session.get(Book, book_id)
-    if book is None:
+    if book is None or not (grant.all_rows or book.owner_id == grant.user_id):
         raise NotFoundError("Book", book_id)
     return book
 
@@ -70,34 +90,55 @@ async def _commit(session: SessionDep, book: Book) -> Book:
     return book
 
 
-@router.get("", response_model=BookPage)
+@router.get("", response_model=BookPage, dependencies=[LIST_RATE_LIMIT])
 async def list_books(
     session: SessionDep,
+    grant: CanList,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
 ) -> BookPage:
-    total = (await session.exec(select(func.count()).select_from(Book))).one()
-    query = select(Book).order_by(col(Book.id)).offset(offset).limit(limit)
+    count = select(func.count()).select_from(Book)
+    query = select(Book)
+    if not grant.all_rows:
+        count = count.where(col(Book.owner_id) == grant.user_id)
+        query = query.where(col(Book.owner_id) == grant.user_id)
+    total = (await session.exec(count)).one()
+    query = query.order_by(col(Book.id)).offset(offset).limit(limit)
     rows = (await session.exec(query)).all()
     items = [BookRead.model_validate(row) for row in rows]
     return BookPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{book_id}", response_model=BookRead)
-async def read_book(session: SessionDep, book_id: BookId) -> Book:
-    return await _get_or_404(session, book_id)
+@router.get("/{book_id}", response_model=BookRead, dependencies=[READ_RATE_LIMIT])
+async def read_book(session: SessionDep, grant: CanRead, book_id: BookId) -> Book:
+    return await _get_or_404(session, book_id, grant)
 
 
-@router.post("", response_model=BookRead, status_code=status.HTTP_201_CREATED)
-async def create_book(session: SessionDep, payload: BookCreate) -> Book:
+@router.post(
+    "",
+    response_model=BookRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[CREATE_RATE_LIMIT],
+)
+async def create_book(session: SessionDep, grant: CanCreate, payload: BookCreate) -> Book:
     await _check_parents(session, payload.model_dump())
-    book = Book.model_validate(payload)
+    book = Book.model_validate(
+        payload,
+        update={
+            "owner_id": grant.user_id,
+        },
+    )
     return await _commit(session, book)
 
 
-@router.patch("/{book_id}", response_model=BookRead)
-async def update_book(session: SessionDep, book_id: BookId, payload: BookUpdate) -> Book:
-    book = await _get_or_404(session, book_id)
+@router.patch("/{book_id}", response_model=BookRead, dependencies=[UPDATE_RATE_LIMIT])
+async def update_book(
+    session: SessionDep,
+    grant: CanUpdate,
+    book_id: BookId,
+    payload: BookUpdate,
+) -> Book:
+    book = await _get_or_404(session, book_id, grant)
     changes = payload.model_dump(exclude_unset=True)
     await _check_parents(session, changes)
     book.sqlmodel_update(changes)
@@ -105,9 +146,11 @@ async def update_book(session: SessionDep, book_id: BookId, payload: BookUpdate)
     return await _commit(session, book)
 
 
-@router.delete("/{book_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_book(session: SessionDep, book_id: BookId) -> None:
-    book = await _get_or_404(session, book_id)
+@router.delete(
+    "/{book_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[DELETE_RATE_LIMIT]
+)
+async def delete_book(session: SessionDep, grant: CanDelete, book_id: BookId) -> None:
+    book = await _get_or_404(session, book_id, grant)
     await session.delete(book)
     try:
         await session.commit()

@@ -4,11 +4,16 @@ import json
 from functools import lru_cache
 from typing import Annotated
 from typing import Any
+from typing import Self
 
 from pydantic import field_validator
+from pydantic import model_validator
 from pydantic_settings import BaseSettings
 from pydantic_settings import NoDecode
 from pydantic_settings import SettingsConfigDict
+
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-secret"  # noqa: S105  (refused outside debug)
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -20,6 +25,24 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./bookshop.db"
     debug: bool = False
     cors_origins: Annotated[list[str], NoDecode] = []
+    cors_allow_credentials: bool = True
+
+    # Authentication: HS256 access tokens signed with secret_key.
+    secret_key: str = EXAMPLE_SECRET_KEY
+    access_token_minutes: int = 30
+    require_authentication: bool = False
+    """True: every route needs a valid token, except login (/auth/token) and /health."""
+    allow_registration: bool = True
+    admin_path_prefix: str = "/admin"
+    """Routes under this path require the admin role."""
+
+    # Rate limits declared in the specs; counted in memory, or in Redis when
+    # rate_limit_storage_url is redis://... (then all app instances share one budget).
+    rate_limit_enabled: bool = True
+    rate_limit_storage_url: str = "memory://"
+    rate_limit_key_prefix: str = "bookshop"
+    rate_limit_override: str | None = None
+    """One limit (e.g. `5/minute`) used instead of every declared one: for tests, load tests."""
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -31,6 +54,25 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [item.strip() for item in text.split(",") if item.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _no_wildcard_with_credentials(self) -> Self:
+        if "*" in self.cors_origins and self.cors_allow_credentials:
+            raise ValueError(
+                'CORS_ORIGINS="*" cannot be combined with credentials: list the origins, '
+                "or set CORS_ALLOW_CREDENTIALS=false"
+            )
+        return self
+
+    def unsafe_for_production(self) -> str | None:
+        """Why these settings must not serve requests outside debug mode (None: they may)."""
+        if self.debug:
+            return None
+        if self.secret_key == EXAMPLE_SECRET_KEY:
+            return "SECRET_KEY is the example value from .env.example"
+        if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            return f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+        return None
 
 
 @lru_cache

@@ -1,1 +1,3 @@
 """Model registry: every table module is imported here so SQLModel.metadata (and Alembic) see it."""
+
+from app.models import user as user

@@ -1,7 +1,7 @@
 """add books.stock
 
-Revision ID: 31d84a2f29e5
-Revises: 41ae6b17cc24
+Revision ID: fa0ac7082d47
+Revises: 830ba2301e08
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "31d84a2f29e5"
-down_revision: str | None = "41ae6b17cc24"
+revision: str = "fa0ac7082d47"
+down_revision: str | None = "830ba2301e08"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

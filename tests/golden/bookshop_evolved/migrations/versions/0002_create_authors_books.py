@@ -1,7 +1,7 @@
 """create authors, books
 
-Revision ID: 41ae6b17cc24
-Revises:
+Revision ID: 830ba2301e08
+Revises: 5e1f0a2b3c4d
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "41ae6b17cc24"
-down_revision: str | None = None
+revision: str = "830ba2301e08"
+down_revision: str | None = "5e1f0a2b3c4d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("published_on", sa.Date(), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
         sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -50,13 +51,18 @@ def upgrade() -> None:
             name=op.f("fk_books_author_id_authors"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_books_owner_id_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_books")),
         sa.UniqueConstraint("isbn", name=op.f("uq_books_isbn")),
     )
     op.create_index(op.f("ix_books_author_id"), "books", ["author_id"], unique=False)
+    op.create_index(op.f("ix_books_owner_id"), "books", ["owner_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_books_owner_id"), table_name="books")
     op.drop_index(op.f("ix_books_author_id"), table_name="books")
     op.drop_table("books")
     op.drop_index(op.f("ix_authors_name"), table_name="authors")

@@ -1,7 +1,7 @@
 """add authors.website
 
-Revision ID: f1a7a6c45092
-Revises: 054b5864773a
+Revision ID: 218bb8f5e0b4
+Revises: 8a260abb9f3c
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "f1a7a6c45092"
-down_revision: str | None = "054b5864773a"
+revision: str = "218bb8f5e0b4"
+down_revision: str | None = "8a260abb9f3c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

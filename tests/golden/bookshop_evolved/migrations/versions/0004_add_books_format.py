@@ -1,7 +1,7 @@
 """add books.format
 
-Revision ID: 054b5864773a
-Revises: 31d84a2f29e5
+Revision ID: 8a260abb9f3c
+Revises: fa0ac7082d47
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "054b5864773a"
-down_revision: str | None = "31d84a2f29e5"
+revision: str = "8a260abb9f3c"
+down_revision: str | None = "fa0ac7082d47"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

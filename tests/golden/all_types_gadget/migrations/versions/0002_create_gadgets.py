@@ -1,7 +1,7 @@
 """create gadgets
 
-Revision ID: e9e515be0d5d
-Revises:
+Revision ID: ee45dcf7ffad
+Revises: 5e1f0a2b3c4d
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "e9e515be0d5d"
-down_revision: str | None = None
+revision: str = "ee45dcf7ffad"
+down_revision: str | None = "5e1f0a2b3c4d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

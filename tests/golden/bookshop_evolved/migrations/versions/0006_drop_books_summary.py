@@ -1,7 +1,7 @@
 """drop books.summary
 
-Revision ID: 844fe413c5fe
-Revises: f1a7a6c45092
+Revision ID: 5328de55a445
+Revises: 218bb8f5e0b4
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "844fe413c5fe"
-down_revision: str | None = "f1a7a6c45092"
+revision: str = "5328de55a445"
+down_revision: str | None = "218bb8f5e0b4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

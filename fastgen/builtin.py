@@ -1,0 +1,22 @@
+"""Resources every generated project has without a spec: the accounts behind authentication
+(blueprints/project/app/models/user.py). A spec may point to them with `belongs_to`, never
+define them again."""
+
+from __future__ import annotations
+
+BUILTIN_RESOURCES: dict[str, str] = {"User": "users"}
+"""Class name -> table name."""
+BUILTIN_MODULES: dict[str, str] = {"User": "app/models/user.py"}
+"""Class name -> the file that defines it."""
+
+
+def builtin_for_table(table: str) -> str | None:
+    """The built-in resource stored in `table`, if any."""
+    return next((name for name, owned in BUILTIN_RESOURCES.items() if owned == table), None)
+
+
+def rename_hint(resource: str, example: str = "Member") -> str:
+    return (
+        f"the project already has {resource} ({BUILTIN_MODULES[resource]}); "
+        f"name yours differently, e.g. {example}"
+    )

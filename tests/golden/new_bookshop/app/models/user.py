@@ -1,0 +1,69 @@
+"""User: the accounts that log in (table model and API schemas). Part of the project
+skeleton, not of a spec: authentication depends on these names."""
+
+from datetime import datetime
+
+from pydantic import EmailStr
+from sqlalchemy import JSON
+from sqlalchemy import DateTime
+from sqlmodel import Field
+from sqlmodel import SQLModel
+
+from app.core.clock import UtcDatetime
+from app.core.clock import utcnow
+from app.core.roles import Role
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+
+
+class UserBase(SQLModel):
+    email: EmailStr = Field(max_length=320, unique=True, index=True)
+    is_active: bool = True
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str
+    roles: list[str] = Field(default_factory=list, sa_type=JSON)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class UserRegister(SQLModel):
+    """Self-registration (when ALLOW_REGISTRATION is on): no roles, always active."""
+
+    email: EmailStr = Field(max_length=320)
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+
+
+class UserCreate(UserBase):
+    """An account created by an admin."""
+
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    roles: list[Role] = []
+
+
+class UserUpdate(SQLModel):
+    email: EmailStr | None = Field(default=None, max_length=320)
+    password: str | None = Field(
+        default=None, min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH
+    )
+    roles: list[Role] | None = None
+    is_active: bool | None = None
+
+
+class UserRead(UserBase):
+    id: int
+    roles: list[str]
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class UserPage(SQLModel):
+    items: list[UserRead]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,104 @@
+"""Account management for admins: /admin/users (every route under /admin needs the admin role)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from fastapi import Depends
+from fastapi import Path
+from fastapi import Query
+from fastapi import status
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
+from sqlmodel import func
+from sqlmodel import select
+
+from app.core.clock import utcnow
+from app.core.db import SessionDep
+from app.core.errors import ERROR_RESPONSES
+from app.core.errors import ConflictError
+from app.core.errors import NotFoundError
+from app.core.passwords import hash_password
+from app.core.roles import ADMIN_ROLE
+from app.core.security import require_roles
+from app.models.user import User
+from app.models.user import UserCreate
+from app.models.user import UserPage
+from app.models.user import UserRead
+from app.models.user import UserUpdate
+
+router = APIRouter(
+    prefix="/admin/users",
+    tags=["admin"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(require_roles(ADMIN_ROLE))],
+)
+
+ID_MAX = 2_147_483_647
+UserId = Annotated[int, Path(ge=1, le=ID_MAX)]
+
+
+async def _get_or_404(session: SessionDep, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("User", user_id)
+    return user
+
+
+async def _commit(session: SessionDep, user: User) -> User:
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise ConflictError("An account with this email already exists") from exc
+    await session.refresh(user)
+    return user
+
+
+@router.get("", response_model=UserPage)
+async def list_users(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
+) -> UserPage:
+    total = (await session.exec(select(func.count()).select_from(User))).one()
+    query = select(User).order_by(col(User.id)).offset(offset).limit(limit)
+    items = [UserRead.model_validate(row) for row in (await session.exec(query)).all()]
+    return UserPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{user_id}", response_model=UserRead)
+async def read_user(session: SessionDep, user_id: UserId) -> User:
+    return await _get_or_404(session, user_id)
+
+
+@router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+async def create_user(session: SessionDep, payload: UserCreate) -> User:
+    user = User(
+        email=payload.email.lower(),
+        is_active=payload.is_active,
+        roles=list(payload.roles),
+        password_hash=hash_password(payload.password),
+    )
+    return await _commit(session, user)
+
+
+@router.patch("/{user_id}", response_model=UserRead)
+async def update_user(session: SessionDep, user_id: UserId, payload: UserUpdate) -> User:
+    user = await _get_or_404(session, user_id)
+    changes = payload.model_dump(exclude_unset=True)
+    password = changes.pop("password", None)
+    if password is not None:
+        user.password_hash = hash_password(password)
+    for name in ("email", "roles", "is_active"):
+        if changes.get(name) is not None:
+            setattr(user, name, changes[name])
+    user.updated_at = utcnow()
+    return await _commit(session, user)
+
+
+@router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_user(session: SessionDep, user_id: UserId) -> None:
+    user = await _get_or_404(session, user_id)
+    await session.delete(user)
+    await session.commit()
