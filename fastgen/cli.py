@@ -232,6 +232,7 @@ def add_resource_command(
     "  fastgen add column User profile_picture_url:url? --max-length 2083\n\n"
     "  fastgen add column Book stock:int --default 0 --index\n\n"
     "  fastgen add column Book format:enum --values paper,ebook --default paper\n\n"
+    "  fastgen add column Book stock:int --default 0 --sortable --filterable\n\n"
     "A required column needs --default: the table may already hold rows.",
 )
 def add_column_command(
@@ -259,6 +260,12 @@ def add_column_command(
     values: Annotated[str | None, typer.Option(help="Enum values, comma separated.")] = None,
     read_only: Annotated[bool, typer.Option("--read-only", help="Never set by clients.")] = False,
     write_only: Annotated[bool, typer.Option("--write-only", help="Never returned.")] = False,
+    sortable: Annotated[
+        bool, typer.Option("--sortable", help="The list endpoint sorts by it (sort=NAME).")
+    ] = False,
+    filterable: Annotated[
+        bool, typer.Option("--filterable", help="The list endpoint filters by it (NAME=...).")
+    ] = False,
     description: Annotated[str | None, typer.Option(help="Shown in the API docs.")] = None,
     allow_destructive: AllowDestructive = False,
 ) -> None:
@@ -283,6 +290,8 @@ def add_column_command(
             values=tuple(v.strip() for v in values.split(",") if v.strip()) if values else None,
             read_only=read_only,
             write_only=write_only,
+            sortable=sortable,
+            filterable=filterable,
             description=description,
         )
         return add_column(

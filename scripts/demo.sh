@@ -13,9 +13,9 @@ rm -rf build/bookshop
 mkdir -p build
 fastgen new bookshop -C build --role editor
 cd build/bookshop
-fastgen add resource ../../examples/bookshop/author.yaml ../../examples/bookshop/book.yaml
+fastgen add resource ../../examples/bookshop/{author,book,tag,review}.yaml
 alembic upgrade head
-fastgen add column Book stock:int --default 0 --index
+fastgen add column Book stock:int --default 0 --index --sortable --filterable
 alembic upgrade head
 alembic check
 fastgen check

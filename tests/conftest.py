@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,6 +70,18 @@ def project(tmp_path: Path, run: Run) -> Path:
     result = run("new", "bookshop", "-C", tmp_path, "--role", "editor")
     assert result.exit_code == 0, result.output
     return tmp_path / "bookshop"
+
+
+@pytest.fixture
+def author_spec(examples: Path, tmp_path: Path) -> Path:
+    """The example Author without its relations (its has_many needs Book): a spec that can be
+    added on its own."""
+    text = (examples / "bookshop" / "author.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^relations:\n(?:  .*\n)+", "", text, flags=re.MULTILINE)
+    path = tmp_path / "standalone" / "author.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture

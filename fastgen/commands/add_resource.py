@@ -17,7 +17,7 @@ from fastgen.write import Changeset
 
 def add_resource(project: Project, spec_paths: list[Path], decisions: Decisions) -> Outcome:
     state = read_lock(project.lock_path)
-    specs = load_specs(spec_paths, known_resources=tuple(state.resources), roles=project.roles)
+    specs = load_specs(spec_paths, known_resources=state.resources, roles=project.roles)
     sources = {spec.resource: path for spec, path in zip(specs, spec_paths, strict=True)}
     desired = state
     for spec in specs:

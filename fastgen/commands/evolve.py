@@ -29,11 +29,13 @@ from fastgen.patch.merge import merge_generated
 from fastgen.patch.registry import REGISTRY_PATH
 from fastgen.plan import (
     AddField,
+    AddRelation,
     AddResource,
     AlterField,
     ChangeResource,
     Operation,
     RemoveField,
+    RemoveRelation,
     RenameField,
     Safety,
     diff,
@@ -91,7 +93,7 @@ def evolve(
     if revision is not None:
         rendered.append((revision.path, revision.text))
         new = replace(new, revision=revision.revision)
-    changed = _changed_resources(operations)
+    changed = _changed_resources(operations, old, new)
     pairs = [
         (old_file, new_file)
         for name in changed
@@ -122,6 +124,15 @@ def evolve(
 
 def _require_defaults(operations: Sequence[Operation]) -> None:
     missing = [op for op in operations if op.safety is Safety.NEEDS_DEFAULT]
+    relations = [op for op in missing if isinstance(op, AddRelation)]
+    if relations:
+        names = ", ".join(f"{op.resource}.{op.relation.name}" for op in relations)
+        raise UsageError(
+            f"{names}: a required relation, and the table may already hold rows that have "
+            "nothing to point to",
+            hint="add it with `optional: true`; making it required afterwards (once every row "
+            "has a value) is not supported yet",
+        )
     if not missing:
         return
     names = ", ".join(_field_name(op) for op in missing)
@@ -158,14 +169,31 @@ def _confirm_destructive(operations: Sequence[Operation], decisions: Decisions) 
     )
 
 
-def _changed_resources(operations: Sequence[Operation]) -> list[str]:
+def _changed_resources(
+    operations: Sequence[Operation], old: ProjectState, new: ProjectState
+) -> list[str]:
+    """Resources whose code is rendered again: the ones an operation changes, and the targets
+    of relations added or removed (their code may show the other side), when they have a spec
+    before and after."""
     names: list[str] = []
     for op in operations:
-        if (
-            isinstance(op, AddField | RemoveField | AlterField | RenameField | ChangeResource)
-            and op.resource not in names
+        if not isinstance(
+            op,
+            AddField
+            | RemoveField
+            | AlterField
+            | RenameField
+            | ChangeResource
+            | AddRelation
+            | RemoveRelation,
         ):
-            names.append(op.resource)
+            continue
+        found = [op.resource]
+        if isinstance(op, AddRelation | RemoveRelation):
+            found.append(op.relation.target)
+        for name in found:
+            if name not in names and name in old.resources and name in new.resources:
+                names.append(name)
     return names
 
 

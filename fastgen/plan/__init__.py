@@ -3,24 +3,28 @@
 from fastgen.plan.diff import diff
 from fastgen.plan.operations import (
     AddField,
+    AddRelation,
     AddResource,
     AlterField,
     Category,
     ChangeResource,
     Operation,
     RemoveField,
+    RemoveRelation,
     RenameField,
     Safety,
 )
 
 __all__ = [
     "AddField",
+    "AddRelation",
     "AddResource",
     "AlterField",
     "Category",
     "ChangeResource",
     "Operation",
     "RemoveField",
+    "RemoveRelation",
     "RenameField",
     "Safety",
     "diff",

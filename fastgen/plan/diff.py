@@ -5,20 +5,24 @@ from __future__ import annotations
 from fastgen.errors import UsageError
 from fastgen.plan.operations import (
     AddField,
+    AddRelation,
     AddResource,
     AlterField,
     ChangeResource,
     Operation,
     RemoveField,
+    RemoveRelation,
     RenameField,
+    relation_summary,
 )
-from fastgen.spec.model import FieldSpec, ResourceSpec
+from fastgen.spec.model import FieldSpec, OnDelete, RelationSpec, ResourceSpec
 from fastgen.state import ProjectState
 
 
 def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
     """Operations in dependency order: a resource comes after the resources it belongs to;
-    within a resource, renames first, then additions, changes and removals in field order."""
+    within a resource, renames first, then additions, changes and removals in field order, then
+    relations added and removed, then changes only the code sees."""
     operations: list[Operation] = []
     for name in _dependency_order(new):
         spec = new.resources[name]
@@ -42,11 +46,6 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
             f"{new.resource}: renaming table {old.table} to {new.table} is not supported",
             hint=f"keep `table: {old.table}` in the spec",
         )
-    if old.relations != new.relations:
-        raise UsageError(
-            f"{new.resource}: changing relations of an existing resource is not supported yet",
-            hint="restore the relations recorded in fastgen.lock",
-        )
     _require_same_owner_column(old, new)
     old_fields = {field.name: field for field in old.fields}
     renames = _renames(old, new)
@@ -64,18 +63,69 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
     for field in old.fields:
         if field.name not in renames and field.name not in {f.name for f in new.fields}:
             operations.append(RemoveField(resource, table, field))
+    relation_operations, relations_changed = _relations(old, new)
+    operations.extend(relation_operations)
     changes = [
         label
-        for label, before, after in (
-            ("path", old.path, new.path),
-            ("access", old.access, new.access),
-            ("limits", old.limits, new.limits),
+        for label, changed in (
+            ("path", old.path != new.path),
+            ("relations", relations_changed),
+            ("access", old.access != new.access),
+            ("limits", old.limits != new.limits),
         )
-        if before != after
+        if changed
     ]
     if changes:
         operations.append(ChangeResource(resource, tuple(changes)))
     return operations
+
+
+def _relations(old: ResourceSpec, new: ResourceSpec) -> tuple[list[Operation], bool]:
+    """Relations added and removed (by name), and whether the ones both sides have changed in
+    a way only the code sees (options such as `expand`, or their order).
+
+    What a relation is in the database (kind, target, on_delete, optional) cannot change once
+    applied: the column or link table would have to be rebuilt around the rows that exist.
+    """
+    before = {relation.name: relation for relation in old.relations}
+    after = {relation.name: relation for relation in new.relations}
+    operations: list[Operation] = []
+    for relation in new.relations:
+        previous = before.get(relation.name)
+        if previous is None:
+            operations.append(AddRelation(new.resource, new.table, relation))
+        elif _relation_key(previous) != _relation_key(relation):
+            raise UsageError(
+                f"{new.resource}.{relation.name}: changing a relation of an existing resource "
+                f"is not supported ({relation_summary(previous)} -> {relation_summary(relation)})",
+                hint=f"restore its definition recorded in fastgen.lock "
+                f"({relation.name}: {_relation_yaml(previous)}); to replace it, remove it and "
+                "add a relation under another name",
+            )
+    for relation in old.relations:
+        if relation.name not in after:
+            operations.append(RemoveRelation(old.resource, old.table, relation))
+    kept_before = [r for r in old.relations if r.name in after]
+    kept_after = [r for r in new.relations if r.name in before]
+    return operations, kept_before != kept_after
+
+
+def _relation_key(relation: RelationSpec) -> tuple[object, ...]:
+    """What the database sees of a relation (options the code alone uses are left out)."""
+    on_delete = relation.on_delete
+    if relation.kind == "belongs_to" and on_delete is None:
+        on_delete = OnDelete.RESTRICT  # what a missing on_delete means
+    return (relation.name, relation.kind, relation.target, on_delete, relation.optional)
+
+
+def _relation_yaml(relation: RelationSpec) -> str:
+    """A relation as the spec writes it: `{belongs_to: Author, on_delete: cascade}`."""
+    parts = [f"{relation.kind}: {relation.target}"]
+    if relation.on_delete is not None:
+        parts.append(f"on_delete: {relation.on_delete.value}")
+    if relation.optional:
+        parts.append("optional: true")
+    return "{" + ", ".join(parts) + "}"
 
 
 def _require_same_owner_column(old: ResourceSpec, new: ResourceSpec) -> None:

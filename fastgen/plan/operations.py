@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fastgen.render.columns import effective_max_length
-from fastgen.spec.model import FieldSpec, FieldType, ResourceSpec
+from fastgen.render.columns import effective_max_length, fk_column_name, link_table, on_delete_sql
+from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 
 
 class Category(StrEnum):
@@ -146,6 +146,8 @@ _API_ONLY = (
     "write_only",
     "description",
     "example",
+    "sortable",  # these two exist once the spec work on list queries lands
+    "filterable",
 )
 
 
@@ -190,8 +192,9 @@ class AlterField(Operation):
                 else "values reordered"
             )
         for option in _API_ONLY:
-            if getattr(old, option) != getattr(new, option):
-                found.append(f"{option} {getattr(old, option)!r} -> {getattr(new, option)!r}")
+            before, after = getattr(old, option, None), getattr(new, option, None)
+            if before != after:
+                found.append(f"{option} {before!r} -> {after!r}")
         return tuple(found)
 
     @property
@@ -235,6 +238,77 @@ class ChangeResource(Operation):
 
     def describe(self) -> str:
         return f"{self.category} resource {self.resource}: {', '.join(self.changes)}"
+
+
+def relation_summary(relation: RelationSpec) -> str:
+    """`belongs_to Author? on_delete cascade`, `many_to_many Tag`: the kind, the target and,
+    for belongs_to, what the foreign key does."""
+    text = f"{relation.kind} {relation.target}"
+    if relation.kind != "belongs_to":
+        return text
+    return f"{text}{'?' if relation.optional else ''} on_delete {on_delete_sql(relation).lower()}"
+
+
+def _relation_schema(table: str, relation: RelationSpec) -> str:
+    """What the relation is in the database (the owner's `table` names a link table)."""
+    if relation.kind == "belongs_to":
+        return f"column {fk_column_name(relation)}"
+    if relation.kind == "many_to_many":
+        return f"table {link_table(table, relation)}"
+    return "code only"
+
+
+@dataclass(frozen=True)
+class AddRelation(Operation):
+    """A relation added to an existing resource. belongs_to adds a nullable foreign key column
+    (a required one would need a parent for every row that exists: refused, see `safety`),
+    many_to_many a link table; has_many only changes code."""
+
+    resource: str
+    table: str
+    relation: RelationSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.ADD
+
+    @property
+    def safety(self) -> Safety:
+        if self.relation.kind == "belongs_to" and not self.relation.optional:
+            return Safety.NEEDS_DEFAULT
+        return Safety.SAFE
+
+    def describe(self) -> str:
+        return (
+            f"{self.category} relation {self.resource}.{self.relation.name} "
+            f"{relation_summary(self.relation)}, {_relation_schema(self.table, self.relation)}"
+        )
+
+
+@dataclass(frozen=True)
+class RemoveRelation(Operation):
+    """A relation removed from an existing resource: its column or link table is dropped, with
+    what it held (has_many has neither: code only)."""
+
+    resource: str
+    table: str
+    relation: RelationSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.REMOVE
+
+    @property
+    def safety(self) -> Safety:
+        if self.relation.kind == "has_many":
+            return Safety.SAFE
+        return Safety.DESTRUCTIVE
+
+    def describe(self) -> str:
+        return (
+            f"{self.category} relation {self.resource}.{self.relation.name} "
+            f"{relation_summary(self.relation)}, {_relation_schema(self.table, self.relation)}"
+        )
 
 
 # (from, to) type changes that keep every value: the new column accepts all old values.

@@ -7,6 +7,9 @@ table on SQLite and is plain `ALTER TABLE` elsewhere), plus the few statements A
 write for us: native enum types created, renamed and dropped on PostgreSQL, existing rows filled
 before a column becomes NOT NULL.
 
+`belongs_to` relations added or removed are foreign key columns: added nullable with their
+constraint and index (SQLite needs batch mode for a foreign key), dropped index, constraint, column.
+
 The downgrade is the same computation in the other direction, so every revision can go back.
 """
 
@@ -29,13 +32,16 @@ from fastgen.render.columns import (
     build_table,
     column_name,
     field_column,
+    fk_column_name,
+    on_delete_sql,
     sa_type,
 )
-from fastgen.spec.model import FieldSpec, FieldType, ResourceSpec
+from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 
 
 class MissingDefault(ValueError):
-    """A column becomes NOT NULL on a table that may hold rows, and nothing says what to put."""
+    """A column becomes NOT NULL on a table that may hold rows, and nothing says what to put.
+    The argument names the field (or the `belongs_to` relation)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ def alter_table_code(
 
     `fill_missing` gives required columns without a default a neutral value for the rows that
     exist (used on the way down, where a dropped column comes back); otherwise such a column
-    raises `MissingDefault`.
+    raises `MissingDefault`. A required `belongs_to` column has no neutral value (it must point
+    to a row): on the way down it comes back nullable and is then made NOT NULL, which only
+    succeeds when no row exists; on the way up it raises `MissingDefault`.
     """
     return _Builder(change, tables_before, tables_after, fill_missing).build()
 
@@ -94,15 +102,39 @@ class _Builder:
                 matched.add(old.name)
                 self.pairs.append((old, field))
         self.removed = [field for field in self.before.fields if field.name not in matched]
+        old_links = {r.name for r in self.before.relations if r.kind == "belongs_to"}
+        new_links = {r.name for r in self.after.relations if r.kind == "belongs_to"}
+        self.added_fks: list[RelationSpec] = [
+            r for r in self.after.relations if r.kind == "belongs_to" and r.name not in old_links
+        ]
+        self.removed_fks: list[RelationSpec] = [
+            r for r in self.before.relations if r.kind == "belongs_to" and r.name not in new_links
+        ]
+        for relation in self.added_fks:
+            if not relation.optional and not fill_missing:
+                raise MissingDefault(relation.name)
+        # columns dropped and added again under the same name (a field replaced by a relation's
+        # column or the other way round): their indexes and constraints go and come back too
+        dropped = {column_name(f) for f in self.removed} | {
+            fk_column_name(r) for r in self.removed_fks
+        }
+        added = {column_name(f) for f in self.added} | {fk_column_name(r) for r in self.added_fks}
+        self.recreated = dropped & added
 
     def build(self) -> list[str]:
         blocks = [
-            self._batch(self._drop_indexes() + self._renames() + self._drop_columns()),
+            self._batch(
+                self._drop_indexes()
+                + self._drop_foreign_keys()
+                + self._renames()
+                + self._drop_columns()
+            ),
             self._code(self._enum_renames() + self._enum_creates()),
-            self._batch(self._add_columns()),
+            self._batch(self._add_columns() + self._add_foreign_keys()),
             self._code(self._fill_nulls()),
             *self._enum_value_changes(),
             *self._alter_columns(),
+            self._require_foreign_keys(),
             self._batch(self._create_indexes() + self._drop_server_defaults()),
             self._code(self._enum_drops()),
         ]
@@ -145,15 +177,19 @@ class _Builder:
             if isinstance(constraint, sa.UniqueConstraint)
         }
 
+    def _kept(self, columns: tuple[str, ...]) -> bool:
+        """False when a column is dropped and added again: what is on it goes and comes back."""
+        return not self.recreated.intersection(columns)
+
     def _drop_indexes(self) -> list[ops.MigrateOperation]:
         result: list[ops.MigrateOperation] = []
         old, new = self._indexes(self.old_table), self._indexes(self.new_table)
         for name in sorted(old):
-            if new.get(name) != old[name]:
+            if new.get(name) != old[name] or not self._kept(old[name][1]):
                 result.append(ops.DropIndexOp(conv(name), self.table))
         old_u, new_u = self._uniques(self.old_table), self._uniques(self.new_table)
         for name in sorted(old_u):
-            if new_u.get(name) != old_u[name]:
+            if new_u.get(name) != old_u[name] or not self._kept(old_u[name]):
                 result.append(ops.DropConstraintOp(conv(name), self.table, type_="unique"))
         return result
 
@@ -161,14 +197,14 @@ class _Builder:
         result: list[ops.MigrateOperation] = []
         old, new = self._indexes(self.old_table), self._indexes(self.new_table)
         for name in sorted(new):
-            if old.get(name) != new[name]:
+            if old.get(name) != new[name] or not self._kept(new[name][1]):
                 unique, columns = new[name]
                 result.append(
                     ops.CreateIndexOp(conv(name), self.table, list(columns), unique=unique)
                 )
         old_u, new_u = self._uniques(self.old_table), self._uniques(self.new_table)
         for name in sorted(new_u):
-            if old_u.get(name) != new_u[name]:
+            if old_u.get(name) != new_u[name] or not self._kept(new_u[name]):
                 result.append(
                     ops.CreateUniqueConstraintOp(conv(name), self.table, list(new_u[name]))
                 )
@@ -190,10 +226,9 @@ class _Builder:
         ]
 
     def _drop_columns(self) -> list[ops.MigrateOperation]:
-        return [
-            ops.DropColumnOp(self.table, column_name(field), _reverse=None)
-            for field in self.removed
-        ]
+        names = [column_name(field) for field in self.removed]
+        names += [fk_column_name(relation) for relation in self.removed_fks]
+        return [ops.DropColumnOp(self.table, name, _reverse=None) for name in names]
 
     def _add_columns(self) -> list[ops.MigrateOperation]:
         result: list[ops.MigrateOperation] = []
@@ -205,6 +240,72 @@ class _Builder:
                 column.server_default = sa.DefaultClause(self._fill_value(field))
             result.append(ops.AddColumnOp(self.table, column))
         return result
+
+    # -- belongs_to: foreign key columns ---------------------------------------------------
+
+    @staticmethod
+    def _foreign_key_name(table: sa.Table, column: str) -> str:
+        for constraint in table.foreign_key_constraints:
+            if [c.name for c in constraint.columns] == [column]:
+                return str(constraint.name)
+        raise KeyError(column)
+
+    def _drop_foreign_keys(self) -> list[ops.MigrateOperation]:
+        return [
+            ops.DropConstraintOp(
+                conv(self._foreign_key_name(self.old_table, fk_column_name(relation))),
+                self.table,
+                type_="foreignkey",
+            )
+            for relation in self.removed_fks
+        ]
+
+    def _add_foreign_keys(self) -> list[ops.MigrateOperation]:
+        """The column (nullable: rows that exist have no parent yet), then its constraint."""
+        result: list[ops.MigrateOperation] = []
+        for relation in self.added_fks:
+            column = fk_column_name(relation)
+            target = self.new_table.c[column]
+            (foreign_key,) = target.foreign_keys
+            result.append(ops.AddColumnOp(self.table, sa.Column(column, sa.Integer())))
+            result.append(
+                ops.CreateForeignKeyOp(
+                    conv(self._foreign_key_name(self.new_table, column)),
+                    self.table,
+                    foreign_key.target_fullname.rsplit(".", 1)[0],
+                    [column],
+                    ["id"],
+                    ondelete=on_delete_sql(relation),
+                )
+            )
+        return result
+
+    def _require_foreign_keys(self) -> str:
+        """A required relation's column made NOT NULL (only on the way down, see
+        `alter_table_code`): rows that exist have no parent, so this fails unless there are none."""
+        required = [r for r in self.added_fks if not r.optional]
+        if not required:
+            return ""
+        names = ", ".join(f"{self.table}.{fk_column_name(r)}" for r in required)
+        comment = self._code(
+            [
+                f"# {names}: required, and the rows that exist have nothing to point to;",
+                f"# this fails unless {self.table} is empty (delete its rows or go forward)",
+            ]
+        )
+        batch = self._batch(
+            [
+                ops.AlterColumnOp(
+                    self.table,
+                    fk_column_name(relation),
+                    existing_type=sa.Integer(),
+                    existing_nullable=True,
+                    modify_nullable=False,
+                )
+                for relation in required
+            ]
+        )
+        return f"{comment}\n{batch}"
 
     def _drop_server_defaults(self) -> list[ops.MigrateOperation]:
         return [

@@ -5,12 +5,13 @@ which is what keeps `alembic check` clean in generated projects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
 from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, ResourceSpec
+from fastgen.spec.names import snake_case
 
 DEFAULT_DECIMAL = (10, 2)
 EMAIL_MAX_LENGTH = 320
@@ -37,6 +38,7 @@ NAMING_CONVENTION = {
 
 OWNER_COLUMN = "owner_id"
 USERS_TABLE = "users"  # the project skeleton's accounts (app/models/user.py)
+LINK_ON_DELETE = "CASCADE"  # a link row goes with either of the rows it links
 
 
 def enum_class_name(resource: ResourceSpec, field: FieldSpec) -> str:
@@ -170,3 +172,85 @@ def build_table(
     columns.append(sa.Column("created_at", sa.DateTime(timezone=True), nullable=False))
     columns.append(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False))
     return sa.Table(resource.table, metadata, *columns)
+
+
+# -- many_to_many: one association ("link") table per relation ------------------------------
+
+
+def build_tables(
+    resources: Iterable[ResourceSpec], metadata: sa.MetaData, tables: Mapping[str, str]
+) -> list[sa.Table]:
+    """The tables of several resources: theirs first, then their link tables (which reference
+    both sides), in the order given."""
+    specs = list(resources)
+    result = [build_table(spec, metadata, tables) for spec in specs]
+    for spec in specs:
+        for relation in link_relations(spec):
+            result.append(build_link_table(spec, relation, metadata, tables))
+    return result
+
+
+def link_relations(resource: ResourceSpec) -> tuple[RelationSpec, ...]:
+    """The relations of a resource that have a link table of their own (many_to_many)."""
+    return tuple(relation for relation in resource.relations if relation.kind == "many_to_many")
+
+
+def link_table_name(owner: ResourceSpec, relation: RelationSpec) -> str:
+    """`books_tags` for `tags: {many_to_many: Tag}` on Book (table books)."""
+    return link_table(owner.table, relation)
+
+
+def link_table(owner_table: str, relation: RelationSpec) -> str:
+    """`link_table_name` from the owner's table name alone."""
+    return f"{owner_table}_{relation.name}"
+
+
+def link_columns(owner: ResourceSpec, relation: RelationSpec) -> tuple[str, str]:
+    """(owner column, target column): `("book_id", "tag_id")` for Book.tags -> Tag.
+
+    A relation from a resource to itself (Person.friends -> Person) would name both columns
+    `person_id`: the target column is then named after the relation (`friends_id`), or
+    `related_person_id` when even that is taken.
+    """
+    owner_column = f"{snake_case(owner.resource)}_id"
+    target_column = f"{snake_case(relation.target)}_id"
+    if target_column == owner_column:
+        target_column = f"{relation.name}_id"
+    if target_column == owner_column:
+        target_column = f"related_{owner_column}"
+    return owner_column, target_column
+
+
+def link_class_name(owner: ResourceSpec, relation: RelationSpec) -> str:
+    """`BookTagsLink`: the owner class, the relation name in PascalCase, `Link`."""
+    return owner.resource + "".join(part.capitalize() for part in relation.name.split("_")) + "Link"
+
+
+def build_link_table(
+    owner: ResourceSpec, relation: RelationSpec, metadata: sa.MetaData, tables: Mapping[str, str]
+) -> sa.Table:
+    """The link table of a many_to_many relation, exactly as the generated SQLModel link model
+    declares it: both columns form the primary key (which also serves lookups by owner), each
+    references its side's `id` ON DELETE CASCADE, and the target column has an index of its own
+    (lookups from the target side)."""
+    assert relation.kind == "many_to_many", relation
+    owner_column, target_column = link_columns(owner, relation)
+    return sa.Table(
+        link_table_name(owner, relation),
+        metadata,
+        sa.Column(
+            owner_column,
+            sa.Integer(),
+            sa.ForeignKey(f"{owner.table}.id", ondelete=LINK_ON_DELETE),
+            primary_key=True,
+            nullable=False,
+        ),
+        sa.Column(
+            target_column,
+            sa.Integer(),
+            sa.ForeignKey(f"{tables[relation.target]}.id", ondelete=LINK_ON_DELETE),
+            primary_key=True,
+            nullable=False,
+            index=True,
+        ),
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from fastgen.render import samples
+from fastgen.render import queries, samples
 from fastgen.render.columns import (
     column_name,
     enum_class_name,
@@ -163,6 +163,24 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         # the operation the 429 test exhausts: one that needs no new rows, when possible
         "limited_operation": _pick_limited(limited),
         "read_only_names": [f.name for f in spec.fields if f.read_only],
+        "access": {op.name: op.subjects for op in operations},
+        "links": queries.links(spec, state),
+        "expand": queries.expansions(spec, state),
+        "filters": queries.filters(spec),
+        "sortable": queries.sortable(spec),
+        "query_imports": queries.query_imports(spec),
+        "query_enums": queries.query_enums(spec),
+        "model_imports": queries.model_imports(spec, state),
+        "factory_imports": queries.factory_imports(spec, state),
+        "test_kinds": {
+            view.attribute: view.kind for view in [*queries.filters(spec), *queries.sortable(spec)]
+        },
+        "range_filters_exist": any(
+            view.operator in queries.RANGE_OPERATORS for view in queries.filters(spec)
+        ),
+        "page_sizes": sorted(
+            {size for size in (1, 10, 100) if size <= page.max} | {min(page.max, 100)}
+        ),
         **_matrix(operations, limited),
         "spec": spec,
         "resource": spec.resource,

@@ -1,8 +1,10 @@
 """The migration for a plan: new tables are created, changed tables altered, in plan order.
 
 Bodies are built from the two project states alone (no database): `create_tables_code` for new
-resources and `alter_table_code` for resources whose fields changed. The downgrade undoes the
-upgrade step by step in reverse order.
+resources (their many_to_many link tables after all of their tables, since a link references both
+sides) and for link tables of relations added later, `alter_table_code` for resources whose
+fields or `belongs_to` relations changed. The downgrade undoes the upgrade step by step in reverse
+order.
 """
 
 from __future__ import annotations
@@ -14,14 +16,23 @@ import sqlalchemy as sa
 
 from fastgen.plan.operations import (
     AddField,
+    AddRelation,
     AddResource,
     AlterField,
     Operation,
     RemoveField,
+    RemoveRelation,
     RenameField,
 )
 from fastgen.render.alter import TableChange, alter_table_code
-from fastgen.render.columns import NAMING_CONVENTION, build_table
+from fastgen.render.columns import (
+    NAMING_CONVENTION,
+    build_link_table,
+    build_tables,
+    fk_column_name,
+    link_relations,
+    link_table,
+)
 from fastgen.render.migration import create_tables_code, join_bodies
 from fastgen.state import ProjectState
 
@@ -41,27 +52,19 @@ def schema_change(
     operations: Sequence[Operation], old: ProjectState, new: ProjectState
 ) -> SchemaChange:
     created = [op.spec for op in operations if isinstance(op, AddResource)]
-    changed = _changed_tables(operations, old, new)
-    upgrades: list[str] = []
-    downgrades: list[str] = []
+    steps: list[tuple[str, str]] = []  # (upgrade, downgrade), in the order they run up
     if created:
         metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        tables = [build_table(spec, metadata, new.tables()) for spec in created]
-        up, down = create_tables_code(tables)
-        upgrades.append(up)
-        downgrades.append(down)
-    for change in changed:
-        upgrades.extend(alter_table_code(change, old.tables(), new.tables(), fill_missing=False))
-        downgrades.insert(
-            0,
-            "\n".join(
-                alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
-            ),
-        )
+        steps.append(create_tables_code(build_tables(created, metadata, new.tables())))
+    for change in _changed_tables(operations, old, new):
+        up = alter_table_code(change, old.tables(), new.tables(), fill_missing=False)
+        down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
+        steps.append(("\n".join(up), "\n".join(down)))
+    steps.extend(_link_tables(operations, old, new))
     return SchemaChange(
         message=_message(operations),
-        upgrade=join_bodies(upgrades),
-        downgrade=join_bodies(downgrades),
+        upgrade=join_bodies([up for up, _ in steps]),
+        downgrade=join_bodies([down for _, down in reversed(steps)]),
     )
 
 
@@ -71,7 +74,9 @@ def _changed_tables(
     renames: dict[str, dict[str, str]] = {}
     order: list[str] = []
     for op in operations:
-        if isinstance(op, AddField | RemoveField | AlterField | RenameField):
+        if isinstance(op, AddField | RemoveField | AlterField | RenameField) or (
+            isinstance(op, AddRelation | RemoveRelation) and op.relation.kind == "belongs_to"
+        ):
             if op.resource not in order:
                 order.append(op.resource)
             if isinstance(op, RenameField):
@@ -82,11 +87,34 @@ def _changed_tables(
     ]
 
 
+def _link_tables(
+    operations: Sequence[Operation], old: ProjectState, new: ProjectState
+) -> list[tuple[str, str]]:
+    """Link tables of many_to_many relations added to (created) or removed from (dropped)
+    resources that exist, one step each, in plan order."""
+    steps: list[tuple[str, str]] = []
+    for op in operations:
+        if not isinstance(op, AddRelation | RemoveRelation):
+            continue
+        if op.relation.kind != "many_to_many":
+            continue
+        state = new if isinstance(op, AddRelation) else old
+        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+        table = build_link_table(
+            state.resources[op.resource], op.relation, metadata, state.tables()
+        )
+        create, drop = create_tables_code([table])
+        steps.append((create, drop) if isinstance(op, AddRelation) else (drop, create))
+    return steps
+
+
 def _message(operations: Sequence[Operation]) -> str:
     parts: list[str] = []
-    created = [op.spec.table for op in operations if isinstance(op, AddResource)]
+    created = [op.spec for op in operations if isinstance(op, AddResource)]
     if created:
-        parts.append(f"create {', '.join(created)}")
+        tables = [spec.table for spec in created]
+        tables += [link_table(spec.table, r) for spec in created for r in link_relations(spec)]
+        parts.append(f"create {', '.join(tables)}")
     for op in operations:
         if isinstance(op, AddField):
             parts.append(f"add {op.table}.{op.field.name}")
@@ -96,4 +124,11 @@ def _message(operations: Sequence[Operation]) -> str:
             parts.append(f"rename {op.table}.{op.old.name} to {op.new.name}")
         elif isinstance(op, AlterField):
             parts.append(f"alter {op.table}.{op.new.name}")
+        elif isinstance(op, AddRelation | RemoveRelation):
+            verb = "add" if isinstance(op, AddRelation) else "drop"
+            if op.relation.kind == "belongs_to":
+                parts.append(f"{verb} {op.table}.{fk_column_name(op.relation)}")
+            elif op.relation.kind == "many_to_many":
+                verb = "create" if isinstance(op, AddRelation) else "drop"
+                parts.append(f"{verb} {link_table(op.table, op.relation)}")
     return "; ".join(parts) if parts else "update code"

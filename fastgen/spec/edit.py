@@ -66,6 +66,8 @@ class ColumnOptions:
     values: str | tuple[str, ...] | None = None
     read_only: bool = False
     write_only: bool = False
+    sortable: bool = False
+    filterable: bool = False
     description: str | None = None
     example: str | None = None
 

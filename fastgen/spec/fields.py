@@ -34,7 +34,12 @@ ENUM_VALUE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TYPE_NAMES = [t.value for t in FieldType]
 OPTIONS = [name for name in FieldSpec.model_fields if name != "name"]
 
-_BOOL_OPTIONS = ("optional", "unique", "index", "read_only", "write_only")
+# Options that make the list endpoint take a query parameter on the field (never for values the
+# API does not return, nor for JSON).
+LIST_OPTIONS = ("sortable", "filterable")
+LIST_PARAMETERS = ("limit", "offset", "sort", "include")
+"""Query parameters every list endpoint has: a filter on a field of that name would clash."""
+_BOOL_OPTIONS = ("optional", "unique", "index", "read_only", "write_only", *LIST_OPTIONS)
 _INT_OPTIONS = {"min_length": 0, "max_length": 1, "max_digits": 1, "decimal_places": 0}
 _LENGTH = ("min_length", "max_length", "pattern")
 _DIGITS = ("max_digits", "decimal_places")
@@ -457,6 +462,43 @@ class FieldChecker:
             for key, what in (("unique", "be unique"), ("index", "be indexed")):
                 if key in flags:
                     self.error(self.opts[key].key_span, key, f"a json field cannot {what}")
+        self._list_options(flags)
+
+    def _list_options(self, flags: set[str]) -> None:
+        """sortable / filterable need a value the API returns and the database can compare."""
+        for key in LIST_OPTIONS:
+            if key not in flags:
+                continue
+            at = self.opts[key].key_span
+            if self.type is FieldType.PASSWORD:
+                self.error(
+                    at,
+                    key,
+                    f"a password field cannot be {key}",
+                    "passwords are stored hashed and never returned",
+                )
+            elif self.type is FieldType.JSON:
+                self.error(
+                    at,
+                    key,
+                    f"a json field cannot be {key}",
+                    "sort and filter on fields of a plain type (str, int, date, ...)",
+                )
+            elif "write_only" in flags:
+                self.error(
+                    at,
+                    key,
+                    f"a write_only field cannot be {key}",
+                    "sorting or filtering by it would reveal a value the API never returns",
+                )
+            elif key == "filterable" and self.name in LIST_PARAMETERS:
+                self.error(
+                    at,
+                    key,
+                    f"a field named '{self.name}' cannot be filterable: the list endpoint's "
+                    f"'{self.name}' parameter is taken",
+                    f"rename the field, e.g. '{self.name}_value'",
+                )
 
     # -- default against type and constraints
     def _default(self, option: _Option) -> None:

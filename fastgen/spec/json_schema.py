@@ -8,8 +8,8 @@ descriptions on hover and flag mistakes while typing.
 Every enum and pattern comes from `fastgen.spec.model` (and the loader's own name rules), so the
 schema follows the spec format when it changes. The loader stays the authority: whatever it
 accepts is valid against the schema, but a few checks only the loader makes (a default outside the
-bounds, a relation to an unknown resource, roles declared in pyproject.toml, ...) cannot be
-expressed in JSON Schema and are left to it.
+bounds, a relation to an unknown resource or without the belongs_to that points back, roles
+declared in pyproject.toml, ...) cannot be expressed in JSON Schema and are left to it.
 
 Only keywords that draft-07 validators understand as well are used (`$defs` is resolved as a plain
 JSON pointer, `$ref` never has constraining siblings), so older editor plug-ins read it too.
@@ -28,7 +28,7 @@ from pydantic import BaseModel, StringConstraints
 
 from fastgen.builtin import BUILTIN_RESOURCES
 from fastgen.spec.defaults import BOUNDS, NUMERIC, STRINGY
-from fastgen.spec.fields import ENUM_VALUE, OPTIONS
+from fastgen.spec.fields import ENUM_VALUE, LIST_OPTIONS, OPTIONS
 from fastgen.spec.model import (
     DEFAULT_DECIMAL_PLACES,
     DEFAULT_MAX_DIGITS,
@@ -42,9 +42,10 @@ from fastgen.spec.model import (
     Operation,
     PageSize,
 )
-from fastgen.spec.relations import KINDS
+from fastgen.spec.relations import KINDS, ONLY_FOR
 from fastgen.spec.reserved import (
     MODEL_ATTRIBUTES,
+    OPERATOR_SEPARATOR,
     RESERVED_CLASS_NAMES,
     RESERVED_TABLES,
     SQL_WORDS,
@@ -237,6 +238,18 @@ def _option_schemas() -> dict[str, Schema]:
         "write_only": _flag(
             "write_only", "Accepted on create and update but never returned by the API."
         ),
+        "sortable": _flag(
+            "sortable",
+            "The list endpoint accepts `sort=<field>` / `sort=-<field>`. Default false; not on "
+            "json, password or write_only fields.",
+        ),
+        "filterable": _flag(
+            "filterable",
+            "The list endpoint accepts `<field>=` (equality; repeat the parameter for any of "
+            "several values), and for int/float/decimal/date/datetime/time `<field>__gte`, "
+            "`__gt`, `__lte`, `__lt`; for str/text/email/url `<field>__contains` "
+            "(case-insensitive). Default false; not on json, password or write_only fields.",
+        ),
         "description": {
             "type": _nullable("string"),
             "description": "Documentation of the field, shown in the OpenAPI schema.",
@@ -300,6 +313,7 @@ def _field_rules() -> list[Schema]:
         }
     )
     never_true = {"const": False}
+    not_listed = dict.fromkeys(LIST_OPTIONS, never_true)
     rules.append(
         _when_type(
             [FieldType.PASSWORD.value],
@@ -309,14 +323,22 @@ def _field_rules() -> list[Schema]:
                     "unique": never_true,
                     "index": never_true,
                     "read_only": never_true,
+                    **not_listed,
                 }
             },
         )
     )
     rules.append(
         _when_type(
-            [FieldType.JSON.value], {"properties": {"unique": never_true, "index": never_true}}
+            [FieldType.JSON.value],
+            {"properties": {"unique": never_true, "index": never_true, **not_listed}},
         )
+    )
+    rules.append(
+        {
+            "if": {"required": ["write_only"], "properties": {"write_only": {"const": True}}},
+            "then": {"properties": not_listed},
+        }
     )
     rules.append(
         {
@@ -376,11 +398,18 @@ def _name_defs() -> dict[str, Schema]:
         "attribute_name": {
             "type": "string",
             "pattern": IDENTIFIER_PATTERN,
-            "not": {"anyOf": [{"enum": RESERVED_ATTRIBUTES}, {"pattern": "^model_"}]},
+            "not": {
+                "anyOf": [
+                    {"enum": RESERVED_ATTRIBUTES},
+                    {"pattern": "^model_"},
+                    {"pattern": re.escape(OPERATOR_SEPARATOR)},
+                ]
+            },
             "description": (
                 "snake_case: lowercase letters, digits and '_', starting with a letter; not a "
                 "Python keyword, reserved SQL word, column fastgen adds (id, created_at, "
-                "updated_at, owner_id) or attribute of SQLModel/pydantic models."
+                "updated_at, owner_id) or attribute of SQLModel/pydantic models; no "
+                f"'{OPERATOR_SEPARATOR}' (list filters put it before an operator)."
             ),
         },
         "class_name": {
@@ -394,8 +423,13 @@ def _name_defs() -> dict[str, Schema]:
 def _relation_defs() -> dict[str, Schema]:
     kinds_doc = {
         "belongs_to": "Many-to-one: adds the column '<relation>_id' pointing to this resource.",
-        "has_many": "One-to-many: rows of the other resource point to this one.",
-        "many_to_many": "Many-to-many with the other resource.",
+        "has_many": (
+            "One-to-many: rows of the other resource point to this one with a belongs_to (see via)."
+        ),
+        "many_to_many": (
+            "Many-to-many with another resource, through the association table "
+            "'<table>_<relation>'. Declare it on one side only."
+        ),
     }
     properties: Schema = {
         kind: _ref("class_name", kinds_doc.get(kind, kind.replace("_", " "))) for kind in KINDS
@@ -412,6 +446,37 @@ def _relation_defs() -> dict[str, Schema]:
         "default": False,
         "description": "The foreign key may be null (belongs_to only).",
     }
+    properties["expand"] = {
+        "type": "boolean",
+        "default": False,
+        "description": (
+            "Read and list endpoints may include the related rows on request "
+            "(`include=<relation>`). Default false."
+        ),
+    }
+    properties["filterable"] = {
+        "type": "boolean",
+        "default": False,
+        "description": (
+            "The list endpoint accepts `<relation>_id=` (equality, repeatable). belongs_to only; "
+            "default false."
+        ),
+    }
+    properties["via"] = {
+        "type": "string",
+        "pattern": IDENTIFIER_PATTERN,
+        "description": (
+            "The name of the belongs_to relation of the other resource that points back to this "
+            "one (has_many only). Inferred when there is exactly one."
+        ),
+    }
+    only: dict[str, list[str]] = {}
+    for option, kind in ONLY_FOR.items():
+        only.setdefault(kind, []).append(option)
+    kind_rules: list[Schema] = [
+        {"if": {"required": [kind]}, "else": {"properties": dict.fromkeys(options, False)}}
+        for kind, options in only.items()
+    ]
     return {
         "relation": {
             "type": "object",
@@ -419,10 +484,7 @@ def _relation_defs() -> dict[str, Schema]:
             "properties": properties,
             "oneOf": [{"required": [kind]} for kind in KINDS],
             "allOf": [
-                {
-                    "if": {"required": ["belongs_to"]},
-                    "else": {"properties": {"on_delete": False, "optional": False}},
-                },
+                *kind_rules,
                 {
                     "if": {
                         "required": ["on_delete"],

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from fastgen.builtin import BUILTIN_MODULES, BUILTIN_RESOURCES
 from fastgen.errors import Diagnostic, SpecError
 from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute_name
+from fastgen.spec.links import Link, Side, check_links
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
 from fastgen.spec.names import default_path, default_table
 from fastgen.spec.relations import CLASS_NAME, Target, check_relations
@@ -26,7 +27,12 @@ from fastgen.spec.reserved import class_name_problem, table_name_problem
 from fastgen.spec.sections import check_access, check_limits, report_duplicates, unknown_key
 from fastgen.spec.source import Report, Span, YMap, YScalar, describe, did_you_mean, parse
 
-__all__ = ["load_spec", "load_spec_text", "load_specs"]
+__all__ = ["KnownResources", "load_spec", "load_spec_text", "load_specs"]
+
+# Resources relations may point to besides the specs being loaded: their names, or the applied
+# specs by name (e.g. `ProjectState.resources`), which also lets relations be checked against
+# theirs (a has_many needs the belongs_to that points back).
+KnownResources = Collection[str] | Mapping[str, ResourceSpec]
 
 TOP_KEYS = ("version", "resource", "table", "path", "fields", "relations", "access", "limits")
 _PATH = re.compile(PATH_PATTERN)
@@ -45,6 +51,7 @@ class _Draft:
     path_span: Span | None = None
     data: dict[str, Any] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
+    relations_complete: bool = True
     where: Where = field(default_factory=dict)
 
 
@@ -52,7 +59,7 @@ def load_spec_text(
     text: str,
     file: str,
     *,
-    known_resources: Collection[str] = (),
+    known_resources: KnownResources = (),
     roles: Collection[str] | None = None,
 ) -> ResourceSpec:
     """Load one spec from `text`; `file` is the name shown in diagnostics."""
@@ -60,14 +67,14 @@ def load_spec_text(
     known = set(known_resources)
     if draft.resource is not None:
         known.add(draft.resource)
-    return _finish([draft], known)[0]
+    return _finish([draft], known, _applied(known_resources))[0]
 
 
 def load_spec(
     path: Path,
     *,
     display: str | None = None,
-    known_resources: Collection[str] = (),
+    known_resources: KnownResources = (),
     roles: Collection[str] | None = None,
 ) -> ResourceSpec:
     """Load one spec file. `display` is the file name shown in diagnostics (default: `path`)."""
@@ -79,13 +86,14 @@ def load_spec(
 def load_specs(
     paths: Sequence[Path],
     *,
-    known_resources: Collection[str] = (),
+    known_resources: KnownResources = (),
     roles: Collection[str] | None = None,
     texts: Mapping[Path, str] | None = None,
 ) -> list[ResourceSpec]:
     """Load several spec files whose relations may refer to each other.
 
     `texts` gives the content of some paths instead of the disk (a spec about to be edited).
+    A spec being loaded replaces the applied spec of the same resource in `known_resources`.
     Diagnostics of all files are collected and raised together as one `SpecError`.
     """
     drafts: list[_Draft] = []
@@ -100,7 +108,7 @@ def load_specs(
     known = set(known_resources) | {d.resource for d in drafts if d.resource is not None}
     _check_unique(drafts)
     try:
-        specs = _finish(drafts, known)
+        specs = _finish(drafts, known, _applied(known_resources))
     except SpecError as error:
         raise SpecError(unreadable + error.diagnostics) from None
     if unreadable:
@@ -160,8 +168,10 @@ def _check(text: str, file: str, roles: Collection[str] | None) -> _Draft:
             continue
         node = section.value
         if key == "relations":
+            before = len(report.diagnostics)
             relations, draft.targets = check_relations(report, node, draft.where, names)
             draft.data["relations"] = relations
+            draft.relations_complete = len(report.diagnostics) == before
         elif key == "access":
             draft.data["access"] = check_access(report, node, draft.where, roles)
         else:
@@ -391,10 +401,39 @@ def _check_targets(draft: _Draft, known: set[str]) -> None:
         draft.report.error(target.span, target.path, f"unknown resource '{target.name}'", hint)
 
 
-def _finish(drafts: list[_Draft], known: set[str]) -> list[ResourceSpec]:
-    specs: list[ResourceSpec] = []
+def _applied(known_resources: KnownResources) -> Mapping[str, ResourceSpec]:
+    return known_resources if isinstance(known_resources, Mapping) else {}
+
+
+def _sides(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> list[Side]:
+    """Applied resources first (those the drafts do not replace), then the drafts in order."""
+    loaded = {draft.resource for draft in drafts}
+    sides = [Side.applied(spec) for name, spec in sorted(applied.items()) if name not in loaded]
+    for draft in drafts:
+        if draft.resource is None:
+            continue
+        links = [Link(t.relation, t.kind, t.name, t.via, t) for t in draft.targets]
+        sides.append(
+            Side(
+                draft.resource,
+                draft.table,
+                links,
+                draft.report,
+                draft.table_span,
+                draft.relations_complete,
+            )
+        )
+    return sides
+
+
+def _finish(
+    drafts: list[_Draft], known: set[str], applied: Mapping[str, ResourceSpec]
+) -> list[ResourceSpec]:
     for draft in drafts:
         _check_targets(draft, known)
+    check_links(_sides(drafts, applied))
+    specs: list[ResourceSpec] = []
+    for draft in drafts:
         if draft.report.ok:
             spec = _build(draft)
             if spec is not None:

@@ -83,6 +83,8 @@ class FieldSpec(_Frozen):
     values: tuple[str, ...] | None = None
     read_only: bool = False
     write_only: bool = False
+    sortable: bool = False
+    filterable: bool = False
     description: str | None = None
     example: Any = None
     renamed_from: Identifier | None = None
@@ -94,7 +96,11 @@ class FieldSpec(_Frozen):
 
 
 class RelationSpec(_Frozen):
-    """One relation. Exactly one of belongs_to / has_many / many_to_many is set."""
+    """One relation. Exactly one of belongs_to / has_many / many_to_many is set.
+
+    `on_delete`, `optional` and `filterable` apply to belongs_to only, `via` to has_many only (the
+    target's belongs_to relation that points back; the loader checks it exists or infers it).
+    """
 
     name: Identifier
     belongs_to: ClassName | None = None
@@ -102,6 +108,9 @@ class RelationSpec(_Frozen):
     many_to_many: ClassName | None = None
     on_delete: OnDelete | None = None
     optional: bool = False
+    expand: bool = False
+    filterable: bool = False
+    via: Identifier | None = None
 
     @property
     def kind(self) -> Literal["belongs_to", "has_many", "many_to_many"]:

@@ -7,7 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from fastgen.spec.fields import Where, check_attribute_name
+from fastgen.builtin import BUILTIN_RESOURCES
+from fastgen.spec.fields import IDENTIFIER, Where, check_attribute_name
 from fastgen.spec.model import OnDelete
 from fastgen.spec.reserved import SYSTEM_COLUMNS
 from fastgen.spec.sections import expect_mapping, report_duplicates, unknown_key
@@ -15,18 +16,34 @@ from fastgen.spec.source import Entry, Report, Span, YMap, YNode, YScalar, descr
 
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 KINDS = ("belongs_to", "has_many", "many_to_many")
-RELATION_OPTIONS = (*KINDS, "on_delete", "optional")
+RELATION_OPTIONS = (*KINDS, "on_delete", "optional", "expand", "filterable", "via")
+FLAGS = ("optional", "expand", "filterable")
+# Options that only some kinds take.
+ONLY_FOR: dict[str, str] = {
+    "on_delete": "belongs_to",
+    "optional": "belongs_to",
+    "filterable": "belongs_to",
+    "via": "has_many",
+}
 ON_DELETE = [o.value for o in OnDelete]
 
 
 @dataclass(frozen=True)
 class Target:
-    """A resource class a relation points to; checked once every spec is known."""
+    """A resource class a relation points to; checked once every spec is known.
+
+    `name` is the class, `span` and `path` locate it (the value of the kind option); `relation`
+    is the relation's name, located by `relation_span`, and `via` its option of that name.
+    """
 
     name: str
     span: Span
     path: str
     kind: str
+    relation: str = ""
+    relation_span: Span | None = None
+    via: str | None = None
+    via_span: Span | None = None
 
 
 def check_relations(
@@ -53,9 +70,10 @@ def check_relations(
                 "rename the relation or the field",
             )
             continue
-        data = _relation(report, entry, path, targets)
+        data = _relation(report, entry, path)
         if data is None:
             continue
+        targets.append(_target(entry, path, data))
         if "belongs_to" in data:
             column = f"{entry.key}_id"
             foreign_keys[column] = entry
@@ -92,9 +110,25 @@ def check_relations(
     return result, targets
 
 
-def _relation(
-    report: Report, entry: Entry, path: str, targets: list[Target]
-) -> dict[str, Any] | None:
+def _target(entry: Entry, path: str, data: dict[str, Any]) -> Target:
+    kind = next(key for key in KINDS if key in data)
+    assert isinstance(entry.value, YMap)
+    kind_option = entry.value.get(kind)
+    via_option = entry.value.get("via")
+    assert kind_option is not None
+    return Target(
+        data[kind],
+        kind_option.value.span,
+        f"{path}.{kind}",
+        kind,
+        relation=entry.key,
+        relation_span=entry.key_span,
+        via=data.get("via"),
+        via_span=via_option.value.span if via_option is not None else None,
+    )
+
+
+def _relation(report: Report, entry: Entry, path: str) -> dict[str, Any] | None:
     node = entry.value
     if not isinstance(node, YMap):
         if not (isinstance(node, YScalar) and node.bad):
@@ -135,14 +169,27 @@ def _relation(
                     f"{key} must name a resource class (PascalCase), got {describe(value)}",
                 )
                 continue
-            targets.append(Target(value.value, value.span, f"{path}.{key}", key))
             data[key] = value.value
-        elif key == "optional":
+        elif key in FLAGS:
             if not isinstance(value, YScalar) or not isinstance(value.value, bool):
                 report.error(
                     value.span,
-                    f"{path}.optional",
-                    f"optional must be true or false, got {describe(value)}",
+                    f"{path}.{key}",
+                    f"{key} must be true or false, got {describe(value)}",
+                )
+                continue
+            data[key] = value.value
+        elif key == "via":
+            if (
+                not isinstance(value, YScalar)
+                or not isinstance(value.value, str)
+                or not IDENTIFIER.fullmatch(value.value)
+            ):
+                report.error(
+                    value.span,
+                    f"{path}.via",
+                    f"via must name a relation (snake_case), got {describe(value)}",
+                    "the belongs_to relation of the other resource that points back to this one",
                 )
                 continue
             data[key] = value.value
@@ -169,11 +216,11 @@ def _relation(
         )
         return None
     kind = kinds[0].key
-    for key in ("on_delete", "optional"):
+    for key, only in ONLY_FOR.items():
         found = node.get(key)
-        if found is not None and kind != "belongs_to":
+        if found is not None and kind != only:
             report.error(
-                found.key_span, f"{path}.{key}", f"{key} only applies to belongs_to, not {kind}"
+                found.key_span, f"{path}.{key}", f"{key} only applies to {only}, not {kind}"
             )
             data.pop(key, None)
     if data.get("on_delete") is OnDelete.SET_NULL and data.get("optional") is not True:
@@ -185,4 +232,14 @@ def _relation(
             "on_delete 'set null' needs 'optional: true'",
             "a required foreign key cannot be set to null",
         )
+    if data.get(kind) in BUILTIN_RESOURCES and data.get("expand") is True:
+        expand = node.get("expand")
+        assert expand is not None
+        report.error(
+            expand.key_span,
+            f"{path}.expand",
+            f"the built-in {data[kind]} accounts cannot be included",
+            f"their details are for admins (/admin/users); read {entry.key}_id instead",
+        )
+        data.pop("expand")
     return data if kind in data else None

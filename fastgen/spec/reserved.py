@@ -2,16 +2,22 @@
 
 Field and relation names become Python attributes of SQLModel/pydantic classes and columns of SQL
 tables, so they must avoid Python keywords, attributes those base classes already define, columns
-fastgen adds itself, and SQL words that break unquoted in PostgreSQL or SQLite.
+fastgen adds itself, and SQL words that break unquoted in PostgreSQL or SQLite. They also become
+query parameters of the list endpoint, so they may not contain '__' (the operator separator).
 """
 
 from __future__ import annotations
 
 import keyword
+import re
 from dataclasses import dataclass
 
 from fastgen.builtin import BUILTIN_RESOURCES, builtin_for_table, rename_hint
 from fastgen.spec.names import snake_case
+
+# Separates a field from its operator in the list endpoint's filters (`pages__gte=10`): no field or
+# relation name may contain it.
+OPERATOR_SEPARATOR = "__"
 
 # Columns every generated table gets (or that `owner` access adds).
 SYSTEM_COLUMNS: frozenset[str] = frozenset({"id", "created_at", "updated_at", "owner_id"})
@@ -197,6 +203,13 @@ def attribute_name_problem(name: str) -> Problem | None:
         )
     if name.startswith("_"):
         return Problem(f"'{name}' starts with '_', which is reserved", _rename(name))
+    if OPERATOR_SEPARATOR in name:
+        single = re.sub(r"_{2,}", "_", name).rstrip("_")
+        return Problem(
+            f"'{name}' contains '{OPERATOR_SEPARATOR}', which list filters use before an "
+            "operator (e.g. 'pages__gte')",
+            f"use single underscores, e.g. '{single}'",
+        )
     if keyword.iskeyword(name):
         return Problem(f"'{name}' is a Python keyword", _rename(name))
     if name in MODEL_ATTRIBUTES or name.startswith("model_"):

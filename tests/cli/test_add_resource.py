@@ -40,9 +40,9 @@ def mtimes(root: Path) -> dict[str, int]:
 
 
 def test_add_resource_reports_created_and_patched_files(
-    project: Path, run: Run, examples: Path
+    project: Path, run: Run, examples: Path, author_spec: Path
 ) -> None:
-    result = run("--project", project, "add", "resource", examples / "bookshop" / "author.yaml")
+    result = run("--project", project, "add", "resource", author_spec)
 
     assert result.exit_code == 0, result.output
     assert "+ resource Author (table authors, 4 fields, path /authors)" in result.stdout
@@ -63,15 +63,13 @@ def test_add_resource_reports_created_and_patched_files(
     assert "added Author" in result.stdout
     for path in reported(result.stdout, "create"):
         assert (project / path).is_file(), path
-    assert (project / "specs" / "author.yaml").read_bytes() == (
-        examples / "bookshop" / "author.yaml"
-    ).read_bytes()
+    assert (project / "specs" / "author.yaml").read_bytes() == (author_spec).read_bytes()
 
 
 def test_each_migration_chains_to_the_previous_head_and_the_lock_follows(
-    project: Path, run: Run, examples: Path
+    project: Path, run: Run, examples: Path, author_spec: Path
 ) -> None:
-    first = run("--project", project, "add", "resource", examples / "bookshop" / "author.yaml")
+    first = run("--project", project, "add", "resource", author_spec)
     assert first.exit_code == 0, first.output
     assert sorted(json.loads((project / "fastgen.lock").read_text())["resources"]) == ["Author"]
 
@@ -92,9 +90,9 @@ def test_each_migration_chains_to_the_previous_head_and_the_lock_follows(
 
 
 def test_running_the_same_command_twice_changes_nothing(
-    project: Path, run: Run, examples: Path, snapshot: Snapshot
+    project: Path, run: Run, examples: Path, snapshot: Snapshot, author_spec: Path
 ) -> None:
-    spec = examples / "bookshop" / "author.yaml"
+    spec = author_spec
     assert run("--project", project, "add", "resource", spec).exit_code == 0
     files, times = snapshot(project), mtimes(project)
 
@@ -109,13 +107,11 @@ def test_running_the_same_command_twice_changes_nothing(
 
 
 def test_dry_run_prints_diffs_and_writes_nothing(
-    project: Path, run: Run, examples: Path, snapshot: Snapshot
+    project: Path, run: Run, examples: Path, snapshot: Snapshot, author_spec: Path
 ) -> None:
     before = snapshot(project)
 
-    result = run(
-        "--project", project, "--dry-run", "add", "resource", examples / "bookshop" / "author.yaml"
-    )
+    result = run("--project", project, "--dry-run", "add", "resource", author_spec)
 
     assert result.exit_code == 0, result.output
     assert "--- /dev/null\n+++ b/app/models/author.py\n" in result.stdout
@@ -127,9 +123,9 @@ def test_dry_run_prints_diffs_and_writes_nothing(
 
 
 def test_hand_edits_to_main_survive_adding_another_resource(
-    project: Path, run: Run, examples: Path
+    project: Path, run: Run, examples: Path, author_spec: Path
 ) -> None:
-    add_author = run("--project", project, "add", "resource", examples / "bookshop" / "author.yaml")
+    add_author = run("--project", project, "add", "resource", author_spec)
     assert add_author.exit_code == 0, add_author.output
     main = project / "app" / "main.py"
     generated = main.read_text()
@@ -158,9 +154,9 @@ def test_hand_edits_to_main_survive_adding_another_resource(
 
 
 def test_a_main_without_app_is_a_conflict_and_nothing_is_written(
-    project: Path, run: Run, examples: Path, snapshot: Snapshot
+    project: Path, run: Run, examples: Path, snapshot: Snapshot, author_spec: Path
 ) -> None:
-    add_author = run("--project", project, "add", "resource", examples / "bookshop" / "author.yaml")
+    add_author = run("--project", project, "add", "resource", author_spec)
     assert add_author.exit_code == 0, add_author.output
     main = project / "app" / "main.py"
     text = re.sub(r"^app = create_app\(.*\)\n", "", main.read_text(), flags=re.M)
@@ -182,7 +178,7 @@ def test_a_main_without_app_is_a_conflict_and_nothing_is_written(
 
 
 def test_a_blueprint_in_the_project_overrides_the_packaged_one(
-    project: Path, run: Run, examples: Path
+    project: Path, run: Run, examples: Path, author_spec: Path
 ) -> None:
     override = project / "blueprints" / "resource" / "router.py.jinja"
     override.parent.mkdir(parents=True)
@@ -191,7 +187,7 @@ def test_a_blueprint_in_the_project_overrides_the_packaged_one(
     docstring_end = packaged.index('"""\n', packaged.index('"""') + 3) + len('"""\n')
     override.write_text(packaged[:docstring_end] + marker + "\n" + packaged[docstring_end:])
 
-    result = run("--project", project, "add", "resource", examples / "bookshop" / "author.yaml")
+    result = run("--project", project, "add", "resource", author_spec)
 
     assert result.exit_code == 0, result.output
     assert marker + "\n" in (project / "app" / "routers" / "author.py").read_text()

@@ -176,7 +176,7 @@ def test_outside_a_project_add_resource_says_no_project_found(
 ) -> None:
     monkeypatch.chdir(tmp_path)
 
-    result = run("add", "resource", examples / "bookshop" / "author.yaml")
+    result = run("add", "resource", examples / "all_types" / "gadget.yaml")
 
     assert result.exit_code == 2
     assert f"no fastgen project found at {tmp_path.resolve()} or above" in result.stderr
@@ -185,11 +185,11 @@ def test_outside_a_project_add_resource_says_no_project_found(
 
 
 def test_the_project_is_found_from_a_subfolder(
-    project: Path, run: Run, examples: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, run: Run, examples: Path, monkeypatch: pytest.MonkeyPatch, author_spec: Path
 ) -> None:
     monkeypatch.chdir(project / "app" / "routers")
 
-    result = run("add", "resource", examples / "bookshop" / "author.yaml")
+    result = run("add", "resource", author_spec)
 
     assert result.exit_code == 0, result.output
     assert (project / "app" / "routers" / "author.py").is_file()

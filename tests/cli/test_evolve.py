@@ -214,3 +214,17 @@ def test_a_person_at_a_terminal_is_asked_about_destructive_changes(
             remove_column(find_project(bookshop), "Book", "summary", decisions)
     assert asked == [["- field Book.summary (destructive)"]]
     assert snapshot(bookshop) == before  # commands compute; only the CLI applies
+
+
+def test_add_column_can_make_it_sortable_and_filterable(bookshop: Path, run: Run) -> None:
+    result = run(
+        "--project", bookshop, "add", "column", "Book", "stock:int", "--default", "0",
+        "--sortable", "--filterable",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    spec = (bookshop / "specs" / "book.yaml").read_text()
+    assert "  stock: {type: int, default: 0, sortable: true, filterable: true}\n" in spec
+    router = (bookshop / "app" / "routers" / "book.py").read_text()
+    assert '    "stock",\n    "-stock",\n' in router
+    assert "    stock__gte: int | None = Field(" in router
+    assert "conditions.append(col(Book.stock) >= params.stock__gte)" in router

@@ -141,7 +141,7 @@ def test_sync_change_of_a_declaration_replaces_only_that_line(edited: Path, run:
     spec = edited / "specs" / "book.yaml"
     spec.write_text(
         spec.read_text().replace(
-            "title: {type: str, max_length: 200}", "title: {type: str, max_length: 300}"
+            "title: {type: str, max_length: 200,", "title: {type: str, max_length: 300,"
         )
     )
     before = _snapshot(edited)

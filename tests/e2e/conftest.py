@@ -4,38 +4,18 @@ fails when FASTGEN_REQUIRE_SERVICES=1 (as in CI): a missing service never passes
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import uuid
 from collections.abc import Iterator
-from typing import NoReturn
 
 import pytest
 
-POSTGRES_HOST = ("127.0.0.1", 5432)
-POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def _reachable(address: tuple[str, int]) -> bool:
-    try:
-        with socket.create_connection(address, timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _missing(message: str) -> NoReturn:
-    """Fail under FASTGEN_REQUIRE_SERVICES=1, skip otherwise."""
-    if os.environ.get("FASTGEN_REQUIRE_SERVICES") == "1":
-        pytest.fail(message + " (FASTGEN_REQUIRE_SERVICES=1)")
-    pytest.skip(message)
+from tests.services import POSTGRES_ADMIN_URL, POSTGRES_HOST, REDIS_URL, missing, reachable
 
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> str:
-    if not _reachable(POSTGRES_HOST):
-        _missing("PostgreSQL is not reachable at 127.0.0.1:5432")
+    if not reachable(POSTGRES_HOST):
+        missing("PostgreSQL is not reachable at 127.0.0.1:5432")
     return POSTGRES_ADMIN_URL
 
 
@@ -48,7 +28,7 @@ def redis_url() -> str:
     try:
         client.ping()
     except redis.RedisError as exc:
-        _missing(f"Redis is not reachable at {REDIS_URL}: {exc}")
+        missing(f"Redis is not reachable at {REDIS_URL}: {exc}")
     finally:
         client.close()
     return REDIS_URL

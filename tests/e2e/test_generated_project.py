@@ -112,15 +112,20 @@ def generate(tmp: Path, db: str, specs: list[Path]) -> Path:
     return project
 
 
+# Four related resources: Author has_many Book, Review belongs_to Book, Tag many_to_many Book;
+# access lists with roles and owners, rate limits, filters, sorting and includes.
+BOOKSHOP_SPECS = [BOOKSHOP / f"{name}.yaml" for name in ("author", "book", "tag", "review")]
+
+
 @pytest.fixture(scope="module")
 def sqlite_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", ALL_TYPES / "gadget.yaml"]
+    specs = [*BOOKSHOP_SPECS, ALL_TYPES / "gadget.yaml"]
     return generate(tmp_path_factory.mktemp("sqlite"), "sqlite", specs)
 
 
 @pytest.fixture(scope="module")
 def postgres_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", ALL_TYPES / "gadget.yaml"]
+    specs = [*BOOKSHOP_SPECS, ALL_TYPES / "gadget.yaml"]
     return generate(tmp_path_factory.mktemp("postgres"), "postgresql", specs)
 
 

@@ -41,15 +41,17 @@ HAND_EDITS = {
 class Book(BookBase, table=True):''',
     ),
     "app/routers/book.py": (
-        # a prefix: the generated line goes on with the route's dependencies
-        '@router.get("/{book_id}", response_model=BookRead',
+        # a prefix: the generated decorator goes on with the response model and dependencies
+        '@router.get(\n    "/{book_id}",\n',
         """@router.get("/count")  # hand-written endpoint
 async def count_books(session: SessionDep) -> dict[str, int]:
     total = (await session.exec(select(func.count()).select_from(Book))).one()
     return {"count": total}
 
 
-@router.get("/{book_id}", response_model=BookRead""",
+@router.get(
+    "/{book_id}",
+""",
     ),
     "tests/test_book.py": (
         "async def test_read_returns_the_row(",
@@ -138,8 +140,8 @@ CHANGES = [
         "optional -> required, existing nulls filled with the default",
         spec(
             "book",
-            "pages: {type: int, ge: 1, optional: true}",
-            "pages: {type: int, ge: 1, default: 1}",
+            "pages: {type: int, ge: 1, optional: true, sortable: true}",
+            "pages: {type: int, ge: 1, default: 1, sortable: true}",
         ),
         lambda books, members: _values(books, "pages", [320, 1]),
     ),
@@ -147,14 +149,15 @@ CHANGES = [
         "required -> optional",
         spec(
             "book",
-            "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0}",
-            "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0, optional: true}",
+            "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0, sortable: true",
+            "price: {type: decimal, max_digits: 10, decimal_places: 2, ge: 0, optional: true,"
+            " sortable: true",
         ),
         lambda books, members: _values(books, "price", [Decimal("9.99"), Decimal(5)], cast=_money),
     ),
     Change(
         "type changed: str -> text",
-        spec("book", "title: {type: str, max_length: 200}", "title: text"),
+        spec("book", "title: {type: str, max_length: 200,", "title: {type: text,"),
         ignore,
     ),
     Change(
@@ -219,8 +222,8 @@ CHANGES = [
         "numeric bounds changed (code only)",
         spec(
             "book",
-            "pages: {type: int, ge: 1, default: 1}",
-            "pages: {type: int, ge: 1, le: 5000, default: 1}",
+            "pages: {type: int, ge: 1, default: 1, sortable: true}",
+            "pages: {type: int, ge: 1, le: 5000, default: 1, sortable: true}",
         ),
         lambda books, members: _values(books, "pages", [320, 1]),
         migrates=False,
@@ -238,6 +241,44 @@ CHANGES = [
         "remove column (destructive, confirmed by flag)",
         fastgen("remove", "column", "Book", "abstract", "--allow-destructive"),
         lambda books, members: _absent(books, "abstract"),
+    ),
+    Change(
+        "relation added: optional belongs_to (foreign key and index, batch mode on SQLite)",
+        spec(
+            "book",
+            "relations:\n",
+            "relations:\n  reviewer: {belongs_to: Member, optional: true, on_delete: set null,"
+            " expand: true, filterable: true}\n",
+        ),
+        lambda books, members: _all(books, "reviewer_id", None),
+    ),
+    Change(
+        "relation added: many_to_many (association table, link endpoints)",
+        spec(
+            "book", "relations:\n", "relations:\n  readers: {many_to_many: Member, expand: true}\n"
+        ),
+        ignore,
+    ),
+    Change(
+        "relation option changed: expand off (code only)",
+        spec(
+            "book",
+            "readers: {many_to_many: Member, expand: true}",
+            "readers: {many_to_many: Member}",
+        ),
+        ignore,
+        migrates=False,
+    ),
+    Change(
+        "relation removed (destructive, confirmed by flag)",
+        spec(
+            "book",
+            "  reviewer: {belongs_to: Member, optional: true, on_delete: set null,"
+            " expand: true, filterable: true}\n",
+            "",
+            "--allow-destructive",
+        ),
+        lambda books, members: _absent(books, "reviewer_id"),
     ),
 ]
 

@@ -408,6 +408,8 @@ def test_column_with_options_is_a_mapping_in_field_order() -> None:
         values=("x", "y"),
         read_only=True,
         write_only=True,
+        sortable=True,
+        filterable=True,
         description="d",
         example="x",
     )

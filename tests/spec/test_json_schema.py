@@ -27,7 +27,8 @@ from fastgen.spec.json_schema import (
     spec_json_schema,
 )
 from fastgen.spec.load import load_spec, load_spec_text, load_specs
-from fastgen.spec.model import FieldType, OnDelete, Operation
+from fastgen.spec.model import FieldType, OnDelete, Operation, RelationSpec
+from fastgen.spec.relations import ONLY_FOR, RELATION_OPTIONS
 from fastgen.spec.source import Report, parse, to_plain
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -129,6 +130,8 @@ def test_enums_and_patterns_follow_the_model() -> None:
     assert set(_option_schemas()) == set(OPTIONS), "give every field option its schema"
     assert set(TYPE_DOCS) == set(FieldType), "describe every field type"
     assert defs["relation"]["properties"]["on_delete"]["enum"] == [o.value for o in OnDelete]
+    assert list(defs["relation"]["properties"]) == list(RELATION_OPTIONS)
+    assert set(RELATION_OPTIONS) == set(RelationSpec.model_fields) - {"name"}
     assert list(schema["properties"]["access"]["properties"]) == [o.value for o in Operation]
     limits = schema["properties"]["limits"]["properties"]
     assert set(limits) == {"rate", "page_size", *(o.value for o in Operation)}
@@ -161,12 +164,12 @@ def test_example_spec_validates_and_points_at_the_schema(path: Path) -> None:
 
 def test_loader_accepts_the_schema_comment_line() -> None:
     specs = load_specs(EXAMPLE_SPECS)
-    assert {spec.resource for spec in specs} >= {"Author", "Book", "Gadget"}
-    author = load_spec(EXAMPLES / "bookshop" / "author.yaml")
-    without = (EXAMPLES / "bookshop" / "author.yaml").read_text(encoding="utf-8")
+    assert {spec.resource for spec in specs} >= {"Author", "Book", "Tag", "Review", "Gadget"}
+    gadget = load_spec(EXAMPLES / "all_types" / "gadget.yaml")
+    without = (EXAMPLES / "all_types" / "gadget.yaml").read_text(encoding="utf-8")
     without = without.split("\n", 1)[1]
     assert not without.startswith("# yaml-language-server")
-    assert load_spec_text(without, "author.yaml") == author
+    assert load_spec_text(without, "gadget.yaml") == gadget
 
 
 def test_rendered_project_holds_the_schema() -> None:
@@ -242,6 +245,22 @@ INVALID = {
     "flag as text": HEAD + "fields:\n  title: {type: str, unique: 'yes'}\n",
     "negative min_length": HEAD + "fields:\n  title: {type: str, min_length: -1}\n",
     "max_digits too large": HEAD + "fields:\n  price: {type: decimal, max_digits: 1001}\n",
+    "sortable json": HEAD + "fields:\n  data: {type: json, sortable: true}\n",
+    "filterable password": HEAD + "fields:\n  secret: {type: password, filterable: true}\n",
+    "filterable write_only": HEAD
+    + "fields:\n  code: {type: str, write_only: true, filterable: true}\n",
+    "sortable as text": HEAD + "fields:\n  title: {type: str, sortable: 'yes'}\n",
+    "field name with __": HEAD + "fields:\n  page__count: int\n",
+    "relation name with __": HEAD
+    + "fields:\n  title: str\nrelations:\n  main__author: {belongs_to: Author}\n",
+    "filterable on has_many": HEAD
+    + "fields:\n  title: str\nrelations:\n  fans: {has_many: Author, filterable: true}\n",
+    "via on belongs_to": HEAD
+    + "fields:\n  title: str\nrelations:\n  author: {belongs_to: Author, via: books}\n",
+    "via not a name": HEAD
+    + "fields:\n  title: str\nrelations:\n  fans: {has_many: Author, via: Books}\n",
+    "expand as text": HEAD
+    + "fields:\n  title: str\nrelations:\n  author: {belongs_to: Author, expand: 'no'}\n",
 }
 
 
@@ -303,6 +322,8 @@ option_values: dict[str, st.SearchStrategy[Any]] = {
     "values": st.lists(st.sampled_from(["fiction", "a", "B_2", "draft"]), min_size=1, max_size=3),
     "read_only": st.booleans(),
     "write_only": st.booleans(),
+    "sortable": st.booleans(),
+    "filterable": st.booleans(),
     "description": _maybe_none(st.text(max_size=10)),
     "example": st.one_of(defaults, st.lists(st.integers(), max_size=2)),
     "renamed_from": _maybe_none(st.sampled_from(["old_title", "name"])),
@@ -321,15 +342,26 @@ def field_values(draw: st.DrawFn) -> Any:
     return {"type": kind, **{name: draw(option_values[name]) for name in names}}
 
 
-relations = st.fixed_dictionaries(
-    {"belongs_to": st.sampled_from(CLASSES)},
-    optional={
-        "on_delete": st.sampled_from([o.value for o in OnDelete]),
-        "optional": st.booleans(),
-    },
-) | st.fixed_dictionaries(
-    {"kind": st.sampled_from(["has_many", "many_to_many"]), "target": st.sampled_from(CLASSES)}
-).map(lambda d: {d["kind"]: d["target"]})
+relation_options: dict[str, st.SearchStrategy[Any]] = {
+    "on_delete": st.sampled_from([o.value for o in OnDelete]),
+    "optional": st.booleans(),
+    "expand": st.booleans(),
+    "filterable": st.booleans(),
+    "via": st.sampled_from(["book", "author", "Book"]),
+}
+
+
+@st.composite
+def relations(draw: st.DrawFn) -> dict[str, Any]:
+    """A relation with the options its kind takes, and now and then one it does not."""
+    kind = draw(st.sampled_from(["belongs_to", "has_many", "many_to_many"]))
+    keys = [k for k in relation_options if ONLY_FOR.get(k, kind) == kind or draw(st.booleans())]
+    chosen = draw(st.lists(st.sampled_from(keys), max_size=3, unique=True))
+    return {
+        kind: draw(st.sampled_from(CLASSES)),
+        **{key: draw(relation_options[key]) for key in chosen},
+    }
+
 
 subjects = st.one_of(
     st.just(["public"]),
@@ -350,7 +382,9 @@ accepted_like = st.fixed_dictionaries(
         "table": st.sampled_from(["books", "book_items", "order"]),
         "path": st.sampled_from(["/books", "/shop/books", "/b-2", "/Books"]),
         "relations": _maybe_none(
-            st.dictionaries(st.sampled_from(["author", "tags", "owner_ref"]), relations, max_size=2)
+            st.dictionaries(
+                st.sampled_from(["author", "tags", "owner_ref"]), relations(), max_size=2
+            )
         ),
         "access": _maybe_none(
             st.dictionaries(st.sampled_from([o.value for o in Operation]), subjects, max_size=5)
@@ -405,6 +439,15 @@ def test_specs_the_loader_accepts_validate(data: dict[str, Any]) -> None:
         + "{belongs_to: Author, on_delete: set null, optional: true}\n",
         HEAD + "fields:\n  title: str\nlimits:\n  rate: ' 10 per 2 hours '\n",
         HEAD + "fields:\n  title: &t {type: str, max_length: 20}\n  code: *t\n",
+        HEAD
+        + "fields:\n  title: {type: str, sortable: true, filterable: true, read_only: true}\n"
+        + "  data: {type: json, sortable: false}\n  code: {type: str, write_only: true, "
+        + "filterable: false}\n",
+        HEAD
+        + "fields:\n  title: str\nrelations:\n"
+        + "  author: {belongs_to: Author, filterable: true, expand: true}\n"
+        + "  fans: {has_many: Author, via: idol, expand: true}\n"
+        + "  tags: {many_to_many: Author, expand: false}\n",
     ],
 )
 def test_edge_cases_the_loader_accepts_validate(text: str) -> None:

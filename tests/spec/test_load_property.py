@@ -86,8 +86,12 @@ spec_like = st.fixed_dictionaries(
                     optional={
                         "belongs_to": st.sampled_from(["Book", "Author", "Autor", "x"]),
                         "has_many": st.sampled_from(["Book", "Author"]),
+                        "many_to_many": st.sampled_from(["Book", "Author"]),
                         "on_delete": st.sampled_from(["cascade", "set null", "restrict", "nope"]),
                         "optional": scalars,
+                        "expand": scalars,
+                        "filterable": scalars,
+                        "via": st.one_of(st.sampled_from(["book", "author", "x__y"]), scalars),
                     },
                 ),
                 max_size=3,

@@ -16,10 +16,12 @@ from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from httpx import ASGITransport
 from httpx import AsyncClient
+from sqlalchemy import event
 from sqlalchemy import pool
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -82,6 +84,21 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         yield test_engine
     finally:
         await test_engine.dispose()
+
+
+@pytest.fixture
+def sql_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Every SQL statement the test database runs while the test lasts, in order."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

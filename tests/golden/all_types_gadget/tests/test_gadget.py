@@ -278,3 +278,10 @@ async def test_create_and_update_ignore_server_managed_fields(client: AsyncClien
     assert updated.status_code == 200, updated.text
     assert updated.json()["id"] == body["id"]
     assert updated.json()["created_at"] == body["created_at"]
+
+
+async def test_list_refuses_unknown_parameters(client: AsyncClient) -> None:
+    for params in ({"colour": "red"}, {"include": "nothing"}, {"sort": "nothing"}):
+        response = await client.get(PATH, params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert response.json()["code"] == "validation_error"

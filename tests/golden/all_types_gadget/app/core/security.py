@@ -3,6 +3,7 @@ role checks, and the `allow(...)` dependency every generated operation declares.
 
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
@@ -119,23 +120,28 @@ class Grant:
         return None if self.user is None else self.user.id
 
 
-def allow(*subjects: str) -> Callable[..., Awaitable[Grant]]:
-    """Dependency enforcing one operation's access list: `public`, `authenticated`, `owner`
-    and role names. No valid token: 401 (unless public). Valid token, but no subject matches:
-    403. `owner` alone matches every user, limited to the rows they own."""
+def grant_for(subjects: Collection[str], user: User | None, settings: Settings) -> Grant:
+    """Apply one access list (`public`, `authenticated`, `owner` and role names) to a caller.
+    No valid token: 401 (unless public). Valid token, but no subject matches: 403. `owner`
+    alone matches every user, limited to the rows they own."""
     wanted = frozenset(subjects)
     roles = wanted - {"public", "authenticated", "owner"}
+    if "public" in wanted and user is None and not settings.require_authentication:
+        return Grant(user=None, all_rows=True)
+    if user is None:
+        raise UnauthorizedError()
+    if wanted & {"public", "authenticated"} or roles & set(user.roles):
+        return Grant(user=user, all_rows=True)
+    if "owner" in wanted:
+        return Grant(user=user, all_rows=False)
+    raise ForbiddenError(f"Requires one of the roles: {', '.join(sorted(roles))}")
+
+
+def allow(*subjects: str) -> Callable[..., Awaitable[Grant]]:
+    """Dependency enforcing one operation's access list (see `grant_for`)."""
 
     async def dependency(user: OptionalUser, settings: SettingsDep) -> Grant:
-        if "public" in wanted and user is None and not settings.require_authentication:
-            return Grant(user=None, all_rows=True)
-        if user is None:
-            raise UnauthorizedError()
-        if wanted & {"public", "authenticated"} or roles & set(user.roles):
-            return Grant(user=user, all_rows=True)
-        if "owner" in wanted:
-            return Grant(user=user, all_rows=False)
-        raise ForbiddenError(f"Requires one of the roles: {', '.join(sorted(roles))}")
+        return grant_for(subjects, user, settings)
 
     return dependency
 

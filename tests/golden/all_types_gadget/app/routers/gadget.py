@@ -7,6 +7,10 @@ from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
 from fastapi import status
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 from sqlmodel import func
@@ -20,6 +24,7 @@ from app.core.errors import NotFoundError
 from app.core.passwords import hash_password
 from app.core.security import Grant
 from app.core.security import allow
+from app.models.gadget import ACCESS
 from app.models.gadget import Gadget
 from app.models.gadget import GadgetCreate
 from app.models.gadget import GadgetPage
@@ -34,12 +39,21 @@ ID_MAX = 2_147_483_647
 """Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
 GadgetId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
-# Who may do what (the spec's `access`); see app/core/security.py for the subjects.
-CanList = Annotated[Grant, Depends(allow("public"))]
-CanRead = Annotated[Grant, Depends(allow("public"))]
-CanCreate = Annotated[Grant, Depends(allow("public"))]
-CanUpdate = Annotated[Grant, Depends(allow("public"))]
-CanDelete = Annotated[Grant, Depends(allow("public"))]
+# Who may do what: ACCESS in app/models/gadget.py; app/core/security.py explains the subjects.
+CanList = Annotated[Grant, Depends(allow(*ACCESS["list"]))]
+CanRead = Annotated[Grant, Depends(allow(*ACCESS["read"]))]
+CanCreate = Annotated[Grant, Depends(allow(*ACCESS["create"]))]
+CanUpdate = Annotated[Grant, Depends(allow(*ACCESS["update"]))]
+CanDelete = Annotated[Grant, Depends(allow(*ACCESS["delete"]))]
+
+
+class GadgetListParams(BaseModel):
+    """Query parameters of GET /gadgets; any other parameter is refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=PAGE_SIZE_DEFAULT, ge=1, le=PAGE_SIZE_MAX)
+    offset: int = Field(default=0, ge=0, le=ID_MAX)
 
 
 async def _get_or_404(session: SessionDep, gadget_id: int, grant: Grant) -> Gadget:
@@ -63,20 +77,26 @@ async def _commit(session: SessionDep, gadget: Gadget) -> Gadget:
     return gadget
 
 
+def _conditions(params: GadgetListParams, grant: Grant) -> list[ColumnElement[bool]]:
+    """The WHERE clauses the grant and the filters ask for."""
+    conditions: list[ColumnElement[bool]] = []
+    return conditions
+
+
 @router.get("", response_model=GadgetPage)
 async def list_gadgets(
     session: SessionDep,
     grant: CanList,
-    limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
-    offset: Annotated[int, Query(ge=0, le=ID_MAX)] = 0,
+    params: Annotated[GadgetListParams, Query()],
 ) -> GadgetPage:
-    count = select(func.count()).select_from(Gadget)
-    query = select(Gadget)
+    conditions = _conditions(params, grant)
+    count = select(func.count()).select_from(Gadget).where(*conditions)
     total = (await session.exec(count)).one()
-    query = query.order_by(col(Gadget.id)).offset(offset).limit(limit)
+    query = select(Gadget).where(*conditions)
+    query = query.order_by(col(Gadget.id)).offset(params.offset).limit(params.limit)
     rows = (await session.exec(query)).all()
     items = [GadgetRead.model_validate(row) for row in rows]
-    return GadgetPage(items=items, total=total, limit=limit, offset=offset)
+    return GadgetPage(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
 @router.get("/{gadget_id}", response_model=GadgetRead)
