@@ -399,8 +399,11 @@ def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
         assert len(books) == 2 and len(members) == 1, change.label
         change.check(books, members)
         assert "No new upgrade operations detected" in target.alembic("check"), change.label
+        # the statement-count tests (100 rows per resource) prove nothing a schema change
+        # affects; test_generated_project runs them on both databases
+        pytest_args = ["-q", "-x", "-p", "no:cacheprovider", "-k", "not fixed_number_of_statements"]
         suite = run(
-            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+            [sys.executable, "-m", "pytest", *pytest_args],
             project,
             **target.test_env,
         )
