@@ -31,12 +31,15 @@ TEXT_TYPES = (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL)
 RANGE_OPERATORS = ("gte", "gt", "lte", "lt")
 
 # Query parameter annotations: plain types (the stored values compare against them).
+# FilterInt and FilterText are aliases the router declares: values a column cannot hold are
+# refused (422) before they reach PostgreSQL, which would fail on them (out of INTEGER range,
+# NUL characters).
 _QUERY_TYPES: dict[FieldType, str] = {
-    FieldType.STR: "str",
-    FieldType.TEXT: "str",
-    FieldType.EMAIL: "str",
-    FieldType.URL: "str",
-    FieldType.INT: "int",
+    FieldType.STR: "FilterText",
+    FieldType.TEXT: "FilterText",
+    FieldType.EMAIL: "FilterText",
+    FieldType.URL: "FilterText",
+    FieldType.INT: "FilterInt",
     FieldType.FLOAT: "float",
     FieldType.DECIMAL: "Decimal",
     FieldType.BOOL: "bool",
@@ -205,12 +208,14 @@ def filters(spec: ResourceSpec) -> list[FilterView]:
                     FilterView(f"{field.name}__{operator}", field.name, operator, annotation, kind)
                 )
         if field.type in TEXT_TYPES:
-            views.append(FilterView(f"{field.name}__contains", field.name, "contains", "str", kind))
+            views.append(
+                FilterView(f"{field.name}__contains", field.name, "contains", "FilterText", kind)
+            )
     for relation in spec.relations:
         if relation.kind == "belongs_to" and relation.filterable:
             column = fk_column_name(relation)
             parent = snake_case(relation.target)
-            views.append(FilterView(column, column, "eq", "list[int]", "number", parent))
+            views.append(FilterView(column, column, "eq", "list[FilterInt]", "number", parent))
     return views
 
 
@@ -237,7 +242,7 @@ def query_enums(spec: ResourceSpec) -> list[str]:
     names = set()
     for view in filters(spec):
         base = view.annotation.removeprefix("list[").removesuffix("]")
-        if base not in _QUERY_TYPES.values() and base != "int":
+        if base not in _QUERY_TYPES.values():
             names.add(base)
     return sorted(names)
 
@@ -284,3 +289,9 @@ def factory_imports(spec: ResourceSpec, state: ProjectState) -> list[str]:
     modules.discard(snake_case(spec.resource))
     modules.discard("user")  # accounts come from the `make_user` fixture
     return [f"from tests.factories.{module} import create_{module}" for module in sorted(modules)]
+
+
+def query_aliases(spec: ResourceSpec) -> list[str]:
+    """The router's constrained parameter types the filters use (FilterInt, FilterText)."""
+    used = {view.annotation.removeprefix("list[").removesuffix("]") for view in filters(spec)}
+    return sorted(used & {"FilterInt", "FilterText"})

@@ -170,6 +170,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "sortable": queries.sortable(spec),
         "query_imports": queries.query_imports(spec),
         "query_enums": queries.query_enums(spec),
+        "query_aliases": queries.query_aliases(spec),
         "model_imports": queries.model_imports(spec, state),
         "factory_imports": queries.factory_imports(spec, state),
         "test_kinds": {

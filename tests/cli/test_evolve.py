@@ -226,5 +226,5 @@ def test_add_column_can_make_it_sortable_and_filterable(bookshop: Path, run: Run
     assert "  stock: {type: int, default: 0, sortable: true, filterable: true}\n" in spec
     router = (bookshop / "app" / "routers" / "book.py").read_text()
     assert '    "stock",\n    "-stock",\n' in router
-    assert "    stock__gte: int | None = Field(" in router
+    assert "    stock__gte: FilterInt | None = Field(" in router
     assert "conditions.append(col(Book.stock) >= params.stock__gte)" in router

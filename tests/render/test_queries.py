@@ -27,8 +27,8 @@ def test_filters_follow_the_field_types() -> None:
         view.param: (view.operator, view.annotation) for view in queries.filters(specs["Book"])
     }
     assert params == {
-        "title": ("eq", "list[str]"),
-        "title__contains": ("contains", "str"),
+        "title": ("eq", "list[FilterText]"),
+        "title__contains": ("contains", "FilterText"),
         "price": ("eq", "list[Decimal]"),
         "price__gte": ("gte", "Decimal"),
         "price__gt": ("gt", "Decimal"),
@@ -40,7 +40,7 @@ def test_filters_follow_the_field_types() -> None:
         "published_on__gt": ("gt", "date"),
         "published_on__lte": ("lte", "date"),
         "published_on__lt": ("lt", "date"),
-        "author_id": ("eq", "list[int]"),
+        "author_id": ("eq", "list[FilterInt]"),
     }
     assert queries.query_enums(specs["Book"]) == ["BookGenre"]
     assert queries.query_imports(specs["Book"]) == [

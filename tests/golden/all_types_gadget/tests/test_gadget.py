@@ -281,7 +281,8 @@ async def test_create_and_update_ignore_server_managed_fields(client: AsyncClien
 
 
 async def test_list_refuses_unknown_parameters(client: AsyncClient) -> None:
-    for params in ({"colour": "red"}, {"include": "nothing"}, {"sort": "nothing"}):
+    refused: list[dict[str, Any]] = [{"colour": "red"}, {"include": "nothing"}, {"sort": "nothing"}]
+    for params in refused:
         response = await client.get(PATH, params=params)
         assert response.status_code == 422, (params, response.text)
         assert response.json()["code"] == "validation_error"

@@ -46,6 +46,8 @@ PAGE_SIZE_MAX = 100
 ID_MAX = 2_147_483_647
 """Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
 AuthorId = Annotated[int, Path(ge=1, le=ID_MAX)]
+FilterText = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+"""A filter text without NUL characters (PostgreSQL cannot compare them)."""
 
 # Who may do what: ACCESS in app/models/author.py; app/core/security.py explains the subjects.
 CanList = Annotated[Grant, Depends(allow(*ACCESS["list"]))]
@@ -73,10 +75,10 @@ class AuthorListParams(BaseModel):
     include: list[AuthorInclude] = Field(
         default=[], description="Related rows to include in each item."
     )
-    name: list[str] | None = Field(
+    name: list[FilterText] | None = Field(
         default=None, description="Rows whose name is any of these values."
     )
-    name__contains: str | None = Field(
+    name__contains: FilterText | None = Field(
         default=None,
         max_length=200,
         description="Rows whose name contains this text (case-insensitive).",

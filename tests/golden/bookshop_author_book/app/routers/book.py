@@ -53,6 +53,10 @@ PAGE_SIZE_MAX = 100
 ID_MAX = 2_147_483_647
 """Ids are INTEGER columns (32-bit on PostgreSQL): a larger id or offset names no row."""
 BookId = Annotated[int, Path(ge=1, le=ID_MAX)]
+FilterInt = Annotated[int, Field(ge=-2_147_483_648, le=2_147_483_647)]
+"""A filter value an INTEGER column can hold (PostgreSQL refuses to compare with others)."""
+FilterText = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+"""A filter text without NUL characters (PostgreSQL cannot compare them)."""
 
 # Who may do what: ACCESS in app/models/book.py; app/core/security.py explains the subjects.
 CanList = Annotated[Grant, Depends(allow(*ACCESS["list"]))]
@@ -89,10 +93,10 @@ class BookListParams(BaseModel):
     include: list[BookInclude] = Field(
         default=[], description="Related rows to include in each item."
     )
-    title: list[str] | None = Field(
+    title: list[FilterText] | None = Field(
         default=None, description="Rows whose title is any of these values."
     )
-    title__contains: str | None = Field(
+    title__contains: FilterText | None = Field(
         default=None,
         max_length=200,
         description="Rows whose title contains this text (case-insensitive).",
@@ -126,7 +130,7 @@ class BookListParams(BaseModel):
     published_on__lt: date | None = Field(
         default=None, description="Rows whose published_on is < this value."
     )
-    author_id: list[int] | None = Field(
+    author_id: list[FilterInt] | None = Field(
         default=None, description="Rows whose author_id is any of these values."
     )
 
