@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fastgen.spec.links import association_table
 from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, ResourceSpec
 from fastgen.spec.names import snake_case
 
@@ -201,8 +202,9 @@ def link_table_name(owner: ResourceSpec, relation: RelationSpec) -> str:
 
 
 def link_table(owner_table: str, relation: RelationSpec) -> str:
-    """`link_table_name` from the owner's table name alone."""
-    return f"{owner_table}_{relation.name}"
+    """`link_table_name` from the owner's table name alone (the loader's rule, which checks
+    the name clashes with nothing)."""
+    return association_table(owner_table, relation.name)
 
 
 def link_columns(owner: ResourceSpec, relation: RelationSpec) -> tuple[str, str]:
