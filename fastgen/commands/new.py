@@ -70,6 +70,6 @@ def new_project(name: str, *, directory: Path, db: str, roles: Sequence[str] = (
             "fastgen add resource specs/<resource>.yaml",
             "alembic upgrade head",
             "pytest",
-            "uvicorn app.main:app --reload",
+            "uvicorn app.main:app --reload --no-proxy-headers",
         ),
     )

@@ -2,7 +2,8 @@
 
     python -m app.create_user admin@example.com --role admin
 
-The password comes from the USER_PASSWORD environment variable, or is asked for.
+The password comes from the USER_PASSWORD environment variable, or is asked for. The email
+and password pass the same rules as everywhere else (see app.core.emails, app.core.passwords).
 """
 
 import argparse
@@ -24,7 +25,7 @@ from app.models.user import UserCreate
 
 async def create_user(payload: UserCreate) -> User:
     user = User(
-        email=payload.email.lower(),
+        email=payload.email,
         roles=list(payload.roles),
         is_active=payload.is_active,
         password_hash=hash_password(payload.password),

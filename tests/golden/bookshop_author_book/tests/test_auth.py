@@ -182,6 +182,7 @@ async def test_require_authentication_closes_every_route_but_login(
     payload = {"email": "new@example.com", "password": "a long enough password"}
     assert (await anonymous.post("/auth/register", json=payload)).status_code == 401
     assert (await anonymous.get("/health")).status_code == 200
+    assert (await anonymous.get("/health/live")).status_code == 200
     assert (await _login(anonymous, user.email)).status_code == 200
     assert (await client_for(user).get(ME)).status_code == 200
 
@@ -214,6 +215,34 @@ def test_app_refuses_to_start_with_an_unsafe_secret(
             create_app(settings)
     else:
         assert create_app(settings).title == settings.app_name
+
+
+@pytest.mark.parametrize(
+    ("require_authentication", "docs_enabled", "served"),
+    [(False, None, True), (True, None, False), (True, True, True), (False, False, False)],
+    ids=["open-app", "closed-app", "closed-app-docs-on", "open-app-docs-off"],
+)
+async def test_api_documentation_follows_its_setting(
+    require_authentication: bool, docs_enabled: bool | None, served: bool
+) -> None:
+    settings = Settings(
+        secret_key="a-production-secret-that-is-long-enough",
+        require_authentication=require_authentication,
+        docs_enabled=docs_enabled,
+    )
+    transport = ASGITransport(app=create_app(settings))
+    async with AsyncClient(transport=transport, base_url="http://test") as http:
+        for path in ("/docs", "/redoc", "/openapi.json"):
+            response = await http.get(path)
+            assert response.status_code == (200 if served else 404), (path, response.text)
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    settings = Settings(forwarded_allow_ips="10.0.0.1, 192.168.0.0/16")  # type: ignore[arg-type]
+    assert settings.forwarded_allow_ips == ["10.0.0.1", "192.168.0.0/16"]
+    assert Settings.model_fields["forwarded_allow_ips"].default == []  # trust nobody
+    with pytest.raises(ValidationError, match="FORWARDED_ALLOW_IPS"):
+        Settings(forwarded_allow_ips=["proxy.internal"])
 
 
 def test_cors_wildcard_with_credentials_is_refused() -> None:

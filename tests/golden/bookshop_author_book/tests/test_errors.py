@@ -57,6 +57,11 @@ async def unauthorized() -> None:
     )
 
 
+@probe.get("/slow-dependency")
+async def slow_dependency() -> None:
+    raise TimeoutError("the database did not answer")
+
+
 @probe.get("/boom")
 async def boom() -> None:
     raise RuntimeError("secret internal detail")
@@ -137,6 +142,17 @@ async def test_unexpected_exception_is_500(probe_client: AsyncClient) -> None:
         "details": [],
     }
     assert "secret" not in response.text
+
+
+async def test_a_dependency_that_times_out_is_503(probe_client: AsyncClient) -> None:
+    response = await probe_client.get("/probe/slow-dependency")
+    assert response.status_code == 503
+    assert response.headers["retry-after"].isdigit()
+    assert response.json() == {
+        "code": "service_unavailable",
+        "message": "Service unavailable: a dependency did not answer",
+        "details": [],
+    }
 
 
 async def test_openapi_documents_error_schema(client: AsyncClient) -> None:

@@ -1,4 +1,5 @@
-"""ASGI entry point: `uvicorn app.main:app`."""
+"""ASGI entry point: `uvicorn app.main:app --no-proxy-headers` (the app reads X-Forwarded-For
+itself, from the proxies in FORWARDED_ALLOW_IPS only: see app.core.proxies)."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,11 +8,13 @@ from fastapi import Depends
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.core.body_limit import BodySizeLimitMiddleware
 from app.core.config import Settings
 from app.core.config import get_settings
 from app.core.db import engine
 from app.core.errors import APP_ERROR_RESPONSES
 from app.core.errors import register_exception_handlers
+from app.core.proxies import ClientAddressMiddleware
 from app.core.security import route_policy
 from app.routers import admin_users
 from app.routers import auth
@@ -28,7 +31,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The application. Refuses unsafe settings (the example secret key) outside debug mode."""
+    """The application. Refuses unsafe settings (the example secret key) outside debug mode.
+    Serves the API documentation only when `settings.docs_open`."""
     problem = settings.unsafe_for_production()
     if problem is not None:
         raise RuntimeError(
@@ -36,15 +40,21 @@ def create_app(settings: Settings) -> FastAPI:
             '`python -c "import secrets; print(secrets.token_urlsafe(32))"`), '
             "or DEBUG=true for local development."
         )
+    docs = settings.docs_open
     application = FastAPI(
         title=settings.app_name,
         version="0.1.0",
         lifespan=lifespan,
         responses=APP_ERROR_RESPONSES,
         dependencies=[Depends(route_policy)],
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     register_exception_handlers(application)
-    if settings.cors_origins:
+    application.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    application.add_middleware(ClientAddressMiddleware, trusted=settings.forwarded_allow_ips)
+    if settings.cors_origins:  # outermost, so every answer, a 413 too, carries CORS headers
         application.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from typing import Protocol
 
 import pytest
 from httpx import ASGITransport
@@ -33,6 +34,7 @@ from app.core.config import Settings
 from app.core.config import get_settings
 from app.core.db import build_engine
 from app.core.db import build_sessionmaker
+from app.core.db import engine_options
 from app.core.db import get_session
 from app.core.passwords import hash_password
 from app.core.rate_limit import RateLimiter
@@ -41,6 +43,7 @@ from app.core.roles import ROLES
 from app.core.security import create_access_token
 from app.main import app
 from app.models.user import User
+from tests import outages
 
 TEST_PASSWORD = "correct horse battery staple"
 LOW_RATE_LIMIT = 3
@@ -51,7 +54,12 @@ _emails = itertools.count(1)
 _password_hashes: dict[str, str] = {}
 
 MakeUser = Callable[..., Awaitable[User]]
-ClientFor = Callable[[User | None], AsyncClient]
+
+
+class ClientFor(Protocol):
+    def __call__(self, user: User | None, *, address: str = "127.0.0.1") -> AsyncClient:
+        """A client calling as `user` (None: anonymous) from client address `address`."""
+        ...
 
 
 async def _reset_database(engine: AsyncEngine, url: str) -> None:
@@ -116,6 +124,8 @@ def settings() -> Iterator[Settings]:
         update={
             "rate_limit_enabled": False,
             "rate_limit_storage_url": "memory://",
+            "rate_limit_fail_open": True,
+            "rate_limit_credentials_fail_open": False,
             "require_authentication": False,
             "allow_registration": True,
         }
@@ -180,7 +190,7 @@ def token_for(settings: Settings) -> Callable[[User], str]:
 
     def token(user: User) -> str:
         assert user.id is not None
-        return create_access_token(user.id, settings)
+        return create_access_token(user.id, settings, version=user.token_version)
 
     return token
 
@@ -192,7 +202,8 @@ async def client_for(
     rate_limiter: RateLimiter,
     token_for: Callable[[User], str],
 ) -> AsyncIterator[ClientFor]:
-    """Make an HTTP client calling the app in-process as `user` (None: anonymous)."""
+    """Make an HTTP client calling the app in-process as `user` (None: anonymous), from
+    `address` (its client address, 127.0.0.1 unless given)."""
     session_factory = build_sessionmaker(engine)
 
     async def override_get_session() -> AsyncIterator[AsyncSession]:
@@ -202,11 +213,10 @@ async def client_for(
     app.dependency_overrides[get_session] = override_get_session
     clients: list[AsyncClient] = []
 
-    def make(user: User | None) -> AsyncClient:
+    def make(user: User | None, *, address: str = "127.0.0.1") -> AsyncClient:
         headers = {} if user is None else {"Authorization": f"Bearer {token_for(user)}"}
-        http = AsyncClient(
-            transport=ASGITransport(app=app), base_url="http://test", headers=headers
-        )
+        transport = ASGITransport(app=app, client=(address, 50000))
+        http = AsyncClient(transport=transport, base_url="http://test", headers=headers)
         clients.append(http)
         return http
 
@@ -216,6 +226,60 @@ async def client_for(
         for http in clients:
             await http.aclose()
         app.dependency_overrides.pop(get_session, None)
+
+
+@pytest.fixture
+def refused_address() -> str:
+    """`127.0.0.1:<port>` where nothing listens."""
+    return outages.refused_address()
+
+
+@pytest.fixture
+async def silent_address() -> AsyncIterator[str]:
+    """`127.0.0.1:<port>` of a server that accepts connections and never answers."""
+    async with outages.silent_server() as address:
+        yield address
+
+
+@pytest.fixture
+async def use_database(
+    client_for: ClientFor, settings: Settings
+) -> AsyncIterator[outages.UseDatabase]:
+    """Send the app's sessions to another database URL, with the timeouts `settings` has when
+    it is called."""
+    engines: list[AsyncEngine] = []
+
+    def use(url: str) -> None:
+        other = build_engine(url, **engine_options(url, settings))
+        engines.append(other)
+        session_factory = build_sessionmaker(other)
+
+        async def override_get_session() -> AsyncIterator[AsyncSession]:
+            async with session_factory() as request_session:
+                yield request_session
+
+        app.dependency_overrides[get_session] = override_get_session
+
+    try:
+        yield use
+    finally:
+        for other in engines:
+            await other.dispose()
+
+
+@pytest.fixture
+def use_rate_limit_store(
+    rate_limiter: RateLimiter, settings: Settings
+) -> outages.UseRateLimitStore:
+    """Count the app's rate limits in another store (instead of `rate_limiter`), with the
+    timeout `settings` has when it is called."""
+
+    def use(url: str) -> RateLimiter:
+        other = RateLimiter(url, "test", timeout=settings.rate_limit_storage_timeout)
+        app.dependency_overrides[get_rate_limiter] = lambda: other
+        return other
+
+    return use
 
 
 @pytest.fixture

@@ -1,27 +1,62 @@
-"""GET /health."""
+"""GET /health (each dependency) and GET /health/live (the process)."""
 
-import pytest
 from httpx import AsyncClient
-from sqlalchemy.exc import OperationalError
-from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.config import Settings
+from tests.outages import UseDatabase
+from tests.outages import UseRateLimitStore
 
 
-async def test_health_ok(client: AsyncClient) -> None:
+async def test_health_reports_each_dependency(client: AsyncClient) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "rate_limit_store": "disabled"},
+    }
+
+
+async def test_health_checks_the_rate_limit_store_when_limits_are_on(
+    client: AsyncClient, low_rate_limit: int
+) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "rate_limit_store": "ok"}
 
 
 async def test_health_database_unavailable(
-    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+    anon_client: AsyncClient, use_database: UseDatabase, refused_address: str
 ) -> None:
-    async def failing_scalar(*_args: object, **_kwargs: object) -> object:
-        raise OperationalError("SELECT 1", {}, ConnectionRefusedError())
+    use_database(f"postgresql+asyncpg://app@{refused_address}/app")
+    response = await anon_client.get("/health")
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"].isdigit()
+    assert response.json() == {
+        "code": "service_unavailable",
+        "message": "Unavailable: database",
+        "details": [
+            {"loc": ["checks", "database"], "message": "unavailable", "type": "unavailable"}
+        ],
+    }
+    live = await anon_client.get("/health/live")
+    assert live.status_code == 200
+    assert live.json() == {"status": "ok"}
 
-    monkeypatch.setattr(AsyncSession, "scalar", failing_scalar)
-    response = await client.get("/health")
-    assert response.status_code == 503
-    assert response.json()["code"] == "service_unavailable"
+
+async def test_health_rate_limit_store_unavailable(
+    anon_client: AsyncClient,
+    settings: Settings,
+    use_rate_limit_store: UseRateLimitStore,
+    refused_address: str,
+) -> None:
+    settings.rate_limit_enabled = True
+    use_rate_limit_store(f"redis://{refused_address}/0")
+    response = await anon_client.get("/health")
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"].isdigit()
+    assert response.json()["details"] == [
+        {"loc": ["checks", "rate_limit_store"], "message": "unavailable", "type": "unavailable"}
+    ]
 
 
 async def test_openapi_and_docs(client: AsyncClient) -> None:

@@ -17,6 +17,9 @@ BAD_TOKENS = [
     "no-exp",
     "no-iat",
     "no-sub",
+    "no-ver",
+    "stale-version",
+    "not-a-version",
     "unknown-user",
     "not-a-user-id",
     "garbage",
@@ -28,9 +31,15 @@ MATRIX_BAD_TOKENS = ["expired", "tampered", "alg-none", "other-algorithm"]
 
 
 def claims(user_id: int, **changes: Any) -> dict[str, Any]:
-    """Valid claims for `user_id`; a change to None removes that claim."""
+    """Valid claims for `user_id` (a user whose token_version is 0, as every new one); a
+    change to None removes that claim."""
     now = utcnow()
-    result: dict[str, Any] = {"sub": str(user_id), "iat": now, "exp": now + timedelta(minutes=5)}
+    result: dict[str, Any] = {
+        "sub": str(user_id),
+        "ver": 0,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+    }
     for name, value in changes.items():
         if value is None:
             del result[name]
@@ -56,8 +65,12 @@ def bad_token(kind: str, user_id: int, secret: str) -> str:
         return jwt.encode(claims(user_id), key=None, algorithm="none")
     if kind == "other-algorithm":
         return jwt.encode(claims(user_id), secret, algorithm="HS512")
-    if kind in ("no-exp", "no-iat", "no-sub"):
+    if kind in ("no-exp", "no-iat", "no-sub", "no-ver"):
         return jwt.encode(claims(user_id, **{kind.removeprefix("no-"): None}), secret, ALGORITHM)
+    if kind == "stale-version":
+        return jwt.encode(claims(user_id, ver=-1), secret, ALGORITHM)
+    if kind == "not-a-version":
+        return jwt.encode(claims(user_id, ver="0"), secret, ALGORITHM)
     if kind == "unknown-user":
         return jwt.encode(claims(user_id + 1000), secret, ALGORITHM)
     if kind == "not-a-user-id":

@@ -1,5 +1,6 @@
 """One error schema for every 4xx and 5xx response, and the handlers producing it."""
 
+import logging
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -11,7 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorDetail(BaseModel):
@@ -129,6 +133,30 @@ class ForbiddenError(AppError):
         super().__init__(message)
 
 
+RETRY_AFTER_SECONDS = 5
+"""`Retry-After` of a 503: a dependency is down, try again shortly."""
+
+
+class ServiceUnavailableError(AppError):
+    """A service the app depends on (database, rate-limit store) is down or too slow (503);
+    `Retry-After` says when to try again. The cause is logged, never sent to the client."""
+
+    status_code = 503
+    code = "service_unavailable"
+
+    def __init__(self, message: str, *, details: list[ErrorDetail] | None = None) -> None:
+        super().__init__(
+            message, details=details, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """The database refused, dropped or did not answer within its timeouts (503)."""
+
+    def __init__(self) -> None:
+        super().__init__("Database unavailable")
+
+
 class RateLimitedError(AppError):
     """Too many requests (429); `Retry-After` says how many seconds to wait."""
 
@@ -166,10 +194,22 @@ def _status_phrase(status_code: int) -> str:
         return "Error"
 
 
-async def app_error_handler(_request: Request, exc: Exception) -> Response:
-    """AppError and subclasses."""
+async def app_error_handler(request: Request, exc: Exception) -> Response:
+    """AppError and subclasses; those of 5xx are logged with their cause."""
     assert isinstance(exc, AppError)
+    if exc.status_code >= 500:
+        cause = "" if exc.__cause__ is None else f" ({exc.__cause__!r})"
+        logger.warning("%s %s: %s%s", request.method, request.url.path, exc.message, cause)
     return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+
+
+async def timeout_handler(request: Request, exc: Exception) -> Response:
+    """A dependency did not answer in time (503): no pooled database connection became free
+    within DATABASE_CONNECT_TIMEOUT, or a pooled connection stopped answering (its check
+    before use ran into DATABASE_STATEMENT_TIMEOUT)."""
+    unavailable = ServiceUnavailableError("Service unavailable: a dependency did not answer")
+    unavailable.__cause__ = exc
+    return await app_error_handler(request, unavailable)
 
 
 async def http_exception_handler(_request: Request, exc: Exception) -> Response:
@@ -220,6 +260,8 @@ async def unhandled_exception_handler(_request: Request, _exc: Exception) -> Res
 def register_exception_handlers(app: FastAPI) -> None:
     """Install the handlers so every error response uses ErrorResponse."""
     app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(PoolTimeoutError, timeout_handler)
+    app.add_exception_handler(TimeoutError, timeout_handler)
     app.add_exception_handler(StarletteHTTPException, http_exception_handler)
     app.add_exception_handler(RequestValidationError, validation_exception_handler)
     app.add_exception_handler(Exception, unhandled_exception_handler)

@@ -15,9 +15,12 @@ from sqlmodel import select
 from app.core.clock import utcnow
 from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
+from app.core.errors import AppError
 from app.core.errors import ConflictError
+from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
 from app.core.passwords import hash_password
+from app.core.passwords import password_problem
 from app.core.roles import ADMIN_ROLE
 from app.core.security import require_roles
 from app.models.user import User
@@ -75,7 +78,7 @@ async def read_user(session: SessionDep, user_id: UserId) -> User:
 @router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)
 async def create_user(session: SessionDep, payload: UserCreate) -> User:
     user = User(
-        email=payload.email.lower(),
+        email=payload.email,
         is_active=payload.is_active,
         roles=list(payload.roles),
         password_hash=hash_password(payload.password),
@@ -85,14 +88,32 @@ async def create_user(session: SessionDep, payload: UserCreate) -> User:
 
 @router.patch("/{user_id}", response_model=UserRead)
 async def update_user(session: SessionDep, user_id: UserId, payload: UserUpdate) -> User:
+    """Change an account. A new password, other roles or another active state end every
+    session of the account: tokens issued before stop working."""
     user = await _get_or_404(session, user_id)
     changes = payload.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
+    revoke = False
     if password is not None:
+        problem = password_problem(password, changes.get("email") or user.email)
+        if problem is not None:
+            raise AppError(
+                "Request validation failed",
+                status_code=422,
+                code="validation_error",
+                details=[
+                    ErrorDetail(loc=["body", "password"], message=problem, type="value_error")
+                ],
+            )
         user.password_hash = hash_password(password)
+        revoke = True
     for name in ("email", "roles", "is_active"):
-        if changes.get(name) is not None:
-            setattr(user, name, changes[name])
+        value = changes.get(name)
+        if value is not None and value != getattr(user, name):
+            revoke = revoke or name != "email"
+            setattr(user, name, value)
+    if revoke:
+        user.token_version += 1
     user.updated_at = utcnow()
     return await _commit(session, user)
 

@@ -1,11 +1,13 @@
 """Application settings, read from the environment and an optional `.env` file."""
 
+import ipaddress
 import json
 from functools import lru_cache
 from typing import Annotated
 from typing import Any
 from typing import Self
 
+from pydantic import Field
 from pydantic import field_validator
 from pydantic import model_validator
 from pydantic_settings import BaseSettings
@@ -23,15 +25,26 @@ class Settings(BaseSettings):
 
     app_name: str = "Bookshop"
     database_url: str = "sqlite+aiosqlite:///./bookshop.db"
+    database_connect_timeout: float = Field(default=5.0, gt=0)
+    """Seconds to connect to the database (or wait for a pooled connection); then 503."""
+    database_statement_timeout: float = Field(default=30.0, gt=0)
+    """Seconds one statement may take on PostgreSQL; then 503."""
     debug: bool = False
     cors_origins: Annotated[list[str], NoDecode] = []
     cors_allow_credentials: bool = True
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = []
+    """Proxies trusted to tell the client address (X-Forwarded-For) and scheme: addresses or
+    networks, comma-separated, `*` for any. Empty: trust nobody."""
+    max_body_bytes: int = Field(default=1_048_576, ge=0)
+    """Largest request body accepted; a larger one is refused with 413."""
 
     # Authentication: HS256 access tokens signed with secret_key.
     secret_key: str = EXAMPLE_SECRET_KEY
     access_token_minutes: int = 30
     require_authentication: bool = False
     """True: every route needs a valid token, except login (/auth/token) and /health."""
+    docs_enabled: bool | None = None
+    """Serve /docs, /redoc and /openapi.json. Default: only without REQUIRE_AUTHENTICATION."""
     allow_registration: bool = True
     admin_path_prefix: str = "/admin"
     """Routes under this path require the admin role."""
@@ -43,16 +56,35 @@ class Settings(BaseSettings):
     rate_limit_key_prefix: str = "bookshop"
     rate_limit_override: str | None = None
     """One limit (e.g. `5/minute`) used instead of every declared one: for tests, load tests."""
+    rate_limit_storage_timeout: float = Field(default=1.0, gt=0)
+    """Seconds to connect to, or wait for an answer from, the rate-limit store."""
+    rate_limit_fail_open: bool = True
+    """Store unreachable: rate-limited routes go unlimited (True) or answer 503 (False)."""
+    rate_limit_credentials_fail_open: bool = False
+    """The same for login, registration and every route that checks a password."""
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod
-    def _parse_origins(cls, value: Any) -> Any:
+    def _parse_list(cls, value: Any) -> Any:
         """Accept a JSON list (`["https://a.com"]`) or a comma-separated string."""
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
                 return json.loads(text)
             return [item.strip() for item in text.split(",") if item.strip()]
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"FORWARDED_ALLOW_IPS: {item!r} is not an IP address or network"
+                    ) from None
         return value
 
     @model_validator(mode="after")
@@ -63,6 +95,14 @@ class Settings(BaseSettings):
                 "or set CORS_ALLOW_CREDENTIALS=false"
             )
         return self
+
+    @property
+    def docs_open(self) -> bool:
+        """Whether the API documentation is served (DOCS_ENABLED, else open unless
+        REQUIRE_AUTHENTICATION)."""
+        if self.docs_enabled is None:
+            return not self.require_authentication
+        return self.docs_enabled
 
     def unsafe_for_production(self) -> str | None:
         """Why these settings must not serve requests outside debug mode (None: they may)."""

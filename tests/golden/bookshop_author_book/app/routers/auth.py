@@ -8,17 +8,18 @@ from fastapi import status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
-from sqlmodel import func
 from sqlmodel import select
 
 from app.core.db import SessionDep
+from app.core.emails import login_email
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import ForbiddenError
 from app.core.errors import UnauthorizedError
 from app.core.passwords import hash_password
 from app.core.passwords import verify_password
-from app.core.rate_limit import rate_limit
+from app.core.rate_limit import CredentialBudget
+from app.core.rate_limit import credential_limit
 from app.core.security import CurrentUser
 from app.core.security import SettingsDep
 from app.core.security import create_access_token
@@ -27,9 +28,17 @@ from app.models.user import UserRead
 from app.models.user import UserRegister
 
 LOGIN_RATE_LIMIT = "10/minute"
-"""Per client address (or user): slows down password guessing."""
+"""Per client address and per account, whatever token comes along: slows down password
+guessing and mass registration."""
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=ERROR_RESPONSES)
+
+LoginBudget = Annotated[
+    CredentialBudget, Depends(credential_limit("auth", "token", LOGIN_RATE_LIMIT))
+]
+RegisterBudget = Annotated[
+    CredentialBudget, Depends(credential_limit("auth", "register", LOGIN_RATE_LIMIT))
+]
 
 # Verified when the email is unknown, so a wrong email costs as much time as a wrong password.
 _UNKNOWN_USER_HASH = hash_password("no user has this password")
@@ -40,25 +49,24 @@ class Token(SQLModel):
     token_type: str = "bearer"
 
 
-@router.post(
-    "/token",
-    response_model=Token,
-    dependencies=[Depends(rate_limit("auth", "token", own=LOGIN_RATE_LIMIT))],
-)
+@router.post("/token", response_model=Token)
 async def login(
     session: SessionDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    budget: LoginBudget,
 ) -> Token:
     """Exchange an email (`username`) and password for a bearer token."""
-    email = form.username.strip().lower()
-    user = (await session.exec(select(User).where(func.lower(User.email) == email))).first()
+    email = login_email(form.username)
+    await budget.spend(email)
+    user = (await session.exec(select(User).where(User.email == email))).first()
     password_hash = _UNKNOWN_USER_HASH if user is None else user.password_hash
     valid = verify_password(form.password, password_hash)
     if user is None or not valid or not user.is_active:
         raise UnauthorizedError("Incorrect email or password")
     assert user.id is not None
-    return Token(access_token=create_access_token(user.id, settings))
+    token = create_access_token(user.id, settings, version=user.token_version)
+    return Token(access_token=token)
 
 
 @router.get("/me", response_model=UserRead)
@@ -67,17 +75,15 @@ async def read_me(user: CurrentUser) -> User:
     return user
 
 
-@router.post(
-    "/register",
-    response_model=UserRead,
-    status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(rate_limit("auth", "register", own=LOGIN_RATE_LIMIT))],
-)
-async def register(session: SessionDep, settings: SettingsDep, payload: UserRegister) -> User:
+@router.post("/register", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+async def register(
+    session: SessionDep, settings: SettingsDep, payload: UserRegister, budget: RegisterBudget
+) -> User:
     """Create an account without roles (off when ALLOW_REGISTRATION=false)."""
     if not settings.allow_registration:
         raise ForbiddenError("Registration is disabled")
-    user = User(email=payload.email.lower(), password_hash=hash_password(payload.password))
+    await budget.spend(payload.email)
+    user = User(email=payload.email, password_hash=hash_password(payload.password))
     session.add(user)
     try:
         await session.commit()

@@ -1,6 +1,20 @@
-"""Password hashing with pwdlib (argon2). Plain passwords are never stored or returned."""
+"""Account passwords: hashing with pwdlib (argon2), and the rules a new password must pass.
+Plain passwords are never stored or returned.
+
+The rules (besides the length limits in app.models.user) apply to the passwords people log
+in with: registration, accounts created or changed by an admin, and `python -m
+app.create_user`. A password is refused when it is one of the most common passwords
+(common_passwords.txt, compared without regard to case) or when it is the account's email
+address or the part before the `@`. Resource fields of type `password` are secrets the
+app stores hashed but never logs anyone in with; only their length is checked.
+"""
+
+from functools import cache
+from pathlib import Path
 
 from pwdlib import PasswordHash
+
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 _hasher = PasswordHash.recommended()
 
@@ -11,3 +25,23 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, hashed: str) -> bool:
     return _hasher.verify(password, hashed)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The refused passwords, lower-cased (read once)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def password_problem(password: str, email: str | None = None) -> str | None:
+    """Why `password` may not be an account password (None: it may). `email` is the account's
+    address, when known."""
+    folded = password.strip().lower()
+    if folded in common_passwords():
+        return "this password is one of the most common passwords; choose another"
+    if email:
+        address = email.strip().lower()
+        if folded in {address, address.partition("@")[0]}:
+            return "the password must not be the email address"
+    return None

@@ -25,9 +25,9 @@ from app.models.user import User
 
 ALGORITHM = "HS256"
 """The only algorithm accepted: a token signed otherwise (or `alg: none`) is refused."""
-REQUIRED_CLAIMS = ["exp", "iat", "sub"]
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "ver"]
 USER_ID_MAX = 2_147_483_647
-OPEN_PATHS = frozenset({"/auth/token", "/health"})
+OPEN_PATHS = frozenset({"/auth/token", "/health", "/health/live"})
 """Reachable without a token even when REQUIRE_AUTHENTICATION is on."""
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -38,18 +38,26 @@ def create_access_token(
     subject: int | str,
     settings: Settings,
     *,
+    version: int = 0,
     expires_in: timedelta | None = None,
     now: datetime | None = None,
 ) -> str:
-    """A signed token for `subject` (a user id), valid for ACCESS_TOKEN_MINUTES by default."""
+    """A signed token for `subject` (a user id) carrying `version`, the user's token_version,
+    valid for ACCESS_TOKEN_MINUTES by default."""
     issued = now or utcnow()
     lifetime = expires_in or timedelta(minutes=settings.access_token_minutes)
-    claims = {"sub": str(subject), "iat": issued, "exp": issued + lifetime}
+    claims = {"sub": str(subject), "ver": version, "iat": issued, "exp": issued + lifetime}
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
 
 
-def token_subject(token: str, settings: Settings) -> int:
-    """The user id a valid token names; anything else is a 401."""
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    version: int
+
+
+def read_token(token: str, settings: Settings) -> TokenClaims:
+    """The user id and token version a valid token names; anything else is a 401."""
     try:
         claims = jwt.decode(
             token,
@@ -59,13 +67,15 @@ def token_subject(token: str, settings: Settings) -> int:
         )
     except jwt.InvalidTokenError as exc:
         raise UnauthorizedError("Invalid or expired token") from exc
-    subject = claims["sub"]
+    subject, version = claims["sub"], claims["ver"]
     if not isinstance(subject, str) or not subject.isdigit():
+        raise UnauthorizedError("Invalid or expired token")
+    if not isinstance(version, int) or isinstance(version, bool):
         raise UnauthorizedError("Invalid or expired token")
     user_id = int(subject)
     if not 1 <= user_id <= USER_ID_MAX:
         raise UnauthorizedError("Invalid or expired token")
-    return user_id
+    return TokenClaims(user_id=user_id, version=version)
 
 
 async def get_optional_user(
@@ -74,11 +84,14 @@ async def get_optional_user(
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User | None:
     """The user of the request's bearer token; None without one. A token that is present but
-    invalid, expired, or names a missing or inactive user is a 401, never anonymous access."""
+    invalid, expired, names a missing or inactive user, or was issued before the user's
+    password, roles or active state last changed (its `ver` is not the user's
+    token_version) is a 401, never anonymous access."""
     if token is None:
         return None
-    user = await session.get(User, token_subject(token, settings))
-    if user is None or not user.is_active:
+    claims = read_token(token, settings)
+    user = await session.get(User, claims.user_id)
+    if user is None or not user.is_active or user.token_version != claims.version:
         raise UnauthorizedError("Invalid or expired token")
     return user
 
@@ -154,7 +167,7 @@ def _under(path: str, prefix: str) -> bool:
 async def route_policy(request: Request, user: OptionalUser, settings: SettingsDep) -> None:
     """App-wide rules, for generated and hand-written routes alike: routes under
     ADMIN_PATH_PREFIX need the admin role; with REQUIRE_AUTHENTICATION every route but login
-    and /health needs a valid token."""
+    and the health checks needs a valid token."""
     route = request.scope.get("route")
     path = str(getattr(route, "path", request.url.path))
     if _under(path, settings.admin_path_prefix):

@@ -1,5 +1,12 @@
-"""Liveness and database check."""
+"""Health: `/health/live` (the process answers) and `/health` (each dependency answers).
 
+Point a liveness probe at `/health/live`: it touches nothing, so an outage elsewhere never gets
+the process restarted. Point a readiness probe or a load balancer at `/health`: 200 when the
+database and the rate-limit store answer, 503 (error schema, one detail per dependency down,
+`Retry-After`) when one does not. Each check is bounded by the timeouts in the settings.
+"""
+
+from typing import Any
 from typing import Literal
 
 from fastapi import APIRouter
@@ -9,30 +16,63 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.db import SessionDep
 from app.core.errors import AppError
+from app.core.errors import ErrorDetail
 from app.core.errors import ErrorResponse
+from app.core.errors import ServiceUnavailableError
+from app.core.rate_limit import RateLimiterDep
+from app.core.security import SettingsDep
 
 router = APIRouter(tags=["health"])
 
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorResponse, "description": "A dependency is unavailable"}
+}
 
-class HealthRead(BaseModel):
-    """Health status."""
 
+class LiveRead(BaseModel):
     status: Literal["ok"] = "ok"
 
 
-@router.get(
-    "/health",
-    response_model=HealthRead,
-    responses={503: {"model": ErrorResponse, "description": "Database unavailable"}},
-)
-async def health(session: SessionDep) -> HealthRead:
-    """Return `{"status": "ok"}` when the app can run `SELECT 1` on its database."""
+class HealthChecks(BaseModel):
+    """The state of each dependency."""
+
+    database: Literal["ok"] = "ok"
+    rate_limit_store: Literal["ok", "disabled"] = "ok"
+
+
+class HealthRead(BaseModel):
+    """Every dependency answers."""
+
+    status: Literal["ok"] = "ok"
+    checks: HealthChecks = HealthChecks()
+
+
+@router.get("/health/live", response_model=LiveRead)
+async def live() -> LiveRead:
+    """`{"status": "ok"}` while the process serves requests."""
+    return LiveRead()
+
+
+@router.get("/health", response_model=HealthRead, responses=UNAVAILABLE)
+async def health(session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep) -> HealthRead:
+    """`{"status": "ok", "checks": {...}}` when the app can run `SELECT 1` on its database and
+    reach its rate-limit store; 503 naming each one that fails."""
+    down: list[str] = []
     try:
         await session.scalar(text("SELECT 1"))
-    except (SQLAlchemyError, OSError) as exc:
-        raise AppError(
-            "Database unavailable",
-            status_code=503,
-            code="service_unavailable",
-        ) from exc
-    return HealthRead()
+    except (AppError, SQLAlchemyError, OSError):
+        down.append("database")
+    store: Literal["ok", "disabled"] = "disabled"
+    if settings.rate_limit_enabled:
+        store = "ok"
+        if not await limiter.available():
+            down.append("rate_limit_store")
+    if down:
+        raise ServiceUnavailableError(
+            f"Unavailable: {', '.join(down)}",
+            details=[
+                ErrorDetail(loc=["checks", name], message="unavailable", type="unavailable")
+                for name in down
+            ],
+        )
+    return HealthRead(checks=HealthChecks(rate_limit_store=store))
