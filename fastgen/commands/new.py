@@ -44,7 +44,7 @@ def render_project(
 
 
 def new_project(name: str, *, directory: Path, db: str, roles: Sequence[str] = ()) -> Outcome:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise UsageError(
             f"invalid project name {name!r}",
             hint="use lowercase letters, digits, '-' and '_', starting with a letter",

@@ -70,11 +70,14 @@ def test_new_into_a_non_empty_folder_is_refused_and_writes_nothing(
     assert snapshot(tmp_path) == before
 
 
-@pytest.mark.parametrize("name", ["Bookshop", "1shop", "book shop", "../escape", "shop!", ""])
+@pytest.mark.parametrize(
+    "name", ["Bookshop", "1shop", "book shop", "../escape", "shop!", "", "shop\n"]
+)
 def test_a_bad_project_name_is_refused(tmp_path: Path, run: Run, name: str) -> None:
     result = run("new", name, "-C", tmp_path)
 
     assert result.exit_code == 2
+    assert f"invalid project name {name!r}" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -102,3 +105,30 @@ def test_dry_run_new_shows_the_files_and_writes_nothing(tmp_path: Path, run: Run
     assert "+++ b/app/main.py" in result.stdout
     assert "dry run: nothing was written" in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "role", ["editor\n", "", "a b", "Editor", "1st", "public", "owner", "authenticated"]
+)
+def test_a_role_that_breaks_the_name_rule_is_refused_by_name(
+    tmp_path: Path, run: Run, role: str
+) -> None:
+    result = run("new", "shop", "-C", tmp_path, "--role", "editor", "--role", role)
+
+    assert result.exit_code == 2
+    assert f"--role: {role!r} is not a usable role name" in result.stderr
+    assert "not one of public, authenticated, owner" in result.stderr
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_role_in_pyproject_is_refused_by_name(project: Path, run: Run) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    assert 'roles = ["admin", "editor"]' in text
+    pyproject.write_text(text.replace('roles = ["admin", "editor"]', 'roles = ["editor\\n"]'))
+
+    result = run("--project", project, "check")
+
+    assert result.exit_code == 2
+    assert "[tool.fastgen] roles: 'editor\\n' is not a usable role name" in result.stderr
