@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from fastgen.files import read_project_text
+
 
 class Action(StrEnum):
     CREATE = "create"
@@ -64,8 +66,8 @@ class Changeset:
 
 
 def read_text(root: Path, relative: str) -> str | None:
-    path = root / relative
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    """What a project file holds now (None: no such file); see `read_project_text`."""
+    return read_project_text(root, relative)
 
 
 def changes_for(root: Path, files: Iterable[tuple[str, str]]) -> tuple[FileChange, ...]:
