@@ -28,7 +28,7 @@ INTEGER_MIN = -(2**31)
 INTEGER_MAX = 2**31 - 1
 
 # Constraint and index names follow one convention, in the revisions fastgen writes and in the
-# generated app's metadata alike (`fastgen new` renders it into app/models/__init__.py), so that a
+# generated app's metadata alike (`fastgen new` renders it into app/__init__.py), so that a
 # migrated database and one made by `create_all` agree, and a unique violation names its field.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -162,11 +162,12 @@ def test_postgresql_migrated_and_create_all_databases_have_the_same_names(
     assert_one_convention(shop, *postgres_pair)
 
 
-def test_the_app_metadata_carries_fastgens_convention(shop: Path) -> None:
-    """The convention is rendered from the constant the revisions are built with."""
+def test_the_app_package_sets_fastgens_convention_before_any_table(shop: Path) -> None:
+    """The convention is rendered from the constant the revisions are built with, into
+    app/__init__.py: it runs before any module of the app declares a table."""
     from fastgen.render.columns import NAMING_CONVENTION
 
-    text = (shop / "app" / "models" / "__init__.py").read_text()
+    text = (shop / "app" / "__init__.py").read_text()
     for key, pattern in NAMING_CONVENTION.items():
         assert f'    "{key}": "{pattern}",\n' in text
-    assert text.index("SQLModel.metadata.naming_convention") < text.index("from app.models import")
+    assert "SQLModel.metadata.naming_convention = {" in text
