@@ -35,6 +35,8 @@ class User(UserBase, table=True):
 class UserRegister(SQLModel):
     """Self-registration (when ALLOW_REGISTRATION is on): no roles, always active."""
 
+    model_config = {"extra": "forbid"}  # an unknown field is a 422
+
     email: EmailStr = Field(max_length=320)
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 
@@ -42,11 +44,15 @@ class UserRegister(SQLModel):
 class UserCreate(UserBase):
     """An account created by an admin."""
 
+    model_config = {"extra": "forbid"}  # an unknown field is a 422
+
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
     roles: list[Role] = []
 
 
 class UserUpdate(SQLModel):
+    model_config = {"extra": "forbid"}  # an unknown field is a 422
+
     email: EmailStr | None = Field(default=None, max_length=320)
     password: str | None = Field(
         default=None, min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH
