@@ -15,7 +15,7 @@ from rich.markup import escape
 import fastgen
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import ConflictError, FastgenError, SpecError
-from fastgen.write import Action, apply
+from fastgen.write import Action, apply, clear_leftovers
 
 if TYPE_CHECKING:
     from fastgen.commands.evolve import Decisions
@@ -113,6 +113,9 @@ def _run(ctx: typer.Context, produce: Callable[[Options], Outcome]) -> None:
     options = _options(ctx)
     try:
         outcome = produce(options)
+        if not options.dry_run and not outcome.changeset.is_noop:
+            for leftover in clear_leftovers(outcome.root):  # of a write killed earlier
+                out.print(f"  [blue]{'removed':>9}[/blue]  {escape(leftover.describe())}")
         if not options.dry_run:
             apply(outcome.root, outcome.changeset)  # report only what really happened
         _report(outcome, dry_run=options.dry_run)
@@ -124,6 +127,9 @@ def _run(ctx: typer.Context, produce: Callable[[Options], Outcome]) -> None:
         if options.debug:
             raise
         _fail(FastgenError(f"cannot write the project: {error}"))
+    except KeyboardInterrupt:  # `apply` has put back what it had written
+        err.print("interrupted; nothing was written")
+        raise typer.Exit(130) from None
 
 
 def _report(outcome: Outcome, *, dry_run: bool) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastgen.errors import UsageError
+from fastgen.files import read_regular
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _literal(node: ast.expr) -> tuple[str, ...] | None:
 def read_revision(path: Path) -> Revision | None:
     """The revision a file declares, or None when it declares none (e.g. `__init__.py`)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = ast.parse(read_regular(path, within=path.parent), filename=str(path))
     except (OSError, SyntaxError, ValueError) as exc:
         raise UsageError(f"{path}: cannot read this migration: {exc}") from exc
     values: dict[str, tuple[str, ...] | None] = {}

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastgen.errors import UsageError
+from fastgen.spec.fields import IDENTIFIER
+from fastgen.spec.sections import BUILTIN_SUBJECTS
 
 LOCK_FILE = "fastgen.lock"
 SPECS_DIR = "specs"
 VERSIONS_DIR = "migrations/versions"
 ADMIN_ROLE = "admin"
 """Always declared: routes under /admin and account management need it."""
-RESERVED_SUBJECTS = ("public", "authenticated", "owner")
-_ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,14 @@ def _project(root: Path, config: dict[str, object], pyproject: Path) -> Project:
 
 
 def project_roles(declared: list[str], origin: str) -> tuple[str, ...]:
-    """`admin` first, then the declared roles in their order, each once."""
+    """`admin` first, then the declared roles in their order, each once. A role is named like
+    a field (the loader's identifier rule, whole string: no trailing newline slips through) and
+    is not one of the subjects every spec knows."""
     for role in declared:
-        if not _ROLE_NAME.match(role) or role in RESERVED_SUBJECTS:
+        if not IDENTIFIER.fullmatch(role) or role in BUILTIN_SUBJECTS:
             raise UsageError(
                 f"{origin}: {role!r} is not a usable role name",
                 hint="lowercase letters, digits and '_', starting with a letter; "
-                f"not one of {', '.join(RESERVED_SUBJECTS)}",
+                f"not one of {', '.join(BUILTIN_SUBJECTS)}",
             )
     return tuple(dict.fromkeys([ADMIN_ROLE, *declared]))

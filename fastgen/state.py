@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from fastgen.builtin import BUILTIN_RESOURCES
 from fastgen.errors import UsageError
+from fastgen.files import read_project_text
 from fastgen.spec.model import ResourceSpec
 
 LOCK_FORMAT = 1
@@ -73,6 +74,5 @@ def parse_lock(text: str, origin: str) -> ProjectState:
 
 
 def read_lock(path: Path) -> ProjectState:
-    if not path.exists():
-        return ProjectState()
-    return parse_lock(path.read_text(encoding="utf-8"), str(path))
+    text = read_project_text(path.parent, path.name)
+    return ProjectState() if text is None else parse_lock(text, str(path))

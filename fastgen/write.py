@@ -12,12 +12,16 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from fastgen.errors import UsageError
+from fastgen.files import read_project_text
 
 
 class Action(StrEnum):
@@ -64,8 +68,8 @@ class Changeset:
 
 
 def read_text(root: Path, relative: str) -> str | None:
-    path = root / relative
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    """What a project file holds now (None: no such file); see `read_project_text`."""
+    return read_project_text(root, relative)
 
 
 def changes_for(root: Path, files: Iterable[tuple[str, str]]) -> tuple[FileChange, ...]:
@@ -78,7 +82,8 @@ def apply(root: Path, changeset: Changeset) -> None:
 
     On failure the original error is raised again once the tree is back as it was. If the
     roll-back itself cannot finish, a `RestoreError` says which files are not restored (each one's
-    backup is kept) and what is left over.
+    backup is kept) and what is left over. A process killed meanwhile leaves its temporary files
+    and backups: `clear_leftovers`, before the next write, deals with them.
     """
     pending = changeset.pending
     staged: list[tuple[Path, Path]] = []  # (temporary file, target)
@@ -111,8 +116,116 @@ def apply(root: Path, changeset: Changeset) -> None:
         _roll_back(root, error, swapped, staged, backups, created)
         raise
     for backup in backups.values():
-        with contextlib.suppress(OSError):  # the write is done; a stray backup is harmless
+        with contextlib.suppress(OSError):  # the write is done; `check` reports a stray backup
             backup.unlink()
+
+
+# -- what an interrupted write leaves behind
+
+_LEFTOVER = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.(?P<kind>tmp|orig)")
+"""`.book.py.k2j4_x9a.tmp`: the names `apply` gives its temporary files and backups (mkstemp's
+eight random characters between the target's name and the suffix)."""
+_NOT_SEARCHED = {"__pycache__", "node_modules"}
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A temporary file or a backup `apply` made, still there because a write was killed (or
+    interrupted while undoing itself). `needed`: a backup whose target is gone or differs from
+    it, so it may be the only copy of what the file held before; nothing removes it but a person.
+    """
+
+    path: str  # relative to the project root, POSIX separators
+    target: str
+    kind: str  # "tmp" or "orig"
+    needed: bool
+
+    def describe(self) -> str:
+        if self.kind == "tmp":
+            return f"{self.path}: new content for {self.target}, never swapped in"
+        if not self.needed:
+            return f"{self.path}: a backup of {self.target}, which is unchanged"
+        return (
+            f"{self.path}: {self.target} as it was before the interrupted write; "
+            f"{self.target} differs from it now"
+        )
+
+    @property
+    def fix(self) -> str:
+        if not self.needed:
+            return "delete it (the next fastgen command that writes removes it)"
+        return (
+            f"compare the two: move {self.path} over {self.target} to take its old content "
+            f"back, or delete {self.path} to keep {self.target} as it is"
+        )
+
+
+def find_leftovers(root: Path) -> list[Leftover]:
+    """Every temporary file and backup of an interrupted write under `root`, sorted. Hidden
+    folders (.git, .venv), virtual environments and caches are not searched."""
+    found: list[Leftover] = []
+    if not root.is_dir():
+        return found
+    for folder, folders, files in os.walk(root):
+        here = Path(folder)
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".")
+            and name not in _NOT_SEARCHED
+            and not (here / name / "pyvenv.cfg").exists()
+        )
+        for name in sorted(files):
+            match = _LEFTOVER.fullmatch(name)
+            if match is None or not (here / name).is_file() or (here / name).is_symlink():
+                continue
+            target = here / match["target"]
+            needed = match["kind"] == "orig" and not _same_bytes(here / name, target)
+            found.append(
+                Leftover(
+                    path=(here / name).relative_to(root).as_posix(),
+                    target=target.relative_to(root).as_posix(),
+                    kind=match["kind"],
+                    needed=needed,
+                )
+            )
+    return found
+
+
+def _same_bytes(backup: Path, target: Path) -> bool:
+    try:
+        return target.is_file() and backup.read_bytes() == target.read_bytes()
+    except OSError:
+        return False
+
+
+class InterruptedWriteError(UsageError):
+    """Backups of an interrupted write may hold content a person needs: nothing is written."""
+
+    def __init__(self, needed: list[Leftover]) -> None:
+        listed = "\n".join(f"  {leftover.describe()}" for leftover in needed)
+        super().__init__(
+            "an earlier write was interrupted and left backups that may hold your files as they "
+            f"were; nothing was written:\n{listed}",
+            hint="for each backup, move it over its file to take the old content back, or "
+            "delete it to keep the file as it is; `git status` shows what the interrupted write "
+            "changed, new files included; then run the command again",
+        )
+        self.needed = needed
+
+
+def clear_leftovers(root: Path) -> tuple[Leftover, ...]:
+    """Remove what an interrupted write left that is provably fastgen's and holds nothing else:
+    temporary files (new content, never the only copy of anything) and backups identical to
+    their file. Raises `InterruptedWriteError`, removing nothing, when a backup differs from its
+    file (or the file is gone)."""
+    found = find_leftovers(root)
+    needed = [leftover for leftover in found if leftover.needed]
+    if needed:
+        raise InterruptedWriteError(needed)
+    for leftover in found:
+        (root / leftover.path).unlink(missing_ok=True)
+    return tuple(found)
 
 
 class RestoreError(OSError):

@@ -3,8 +3,11 @@ FASTGEN_REQUIRE_SERVICES=1 (as in CI): a missing service never passes silently t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import socket
+from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
@@ -27,3 +30,26 @@ def missing(message: str) -> NoReturn:
     if os.environ.get("FASTGEN_REQUIRE_SERVICES") == "1":
         pytest.fail(message + " (FASTGEN_REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+@contextlib.contextmanager
+def postgres_databases(*names: str) -> Iterator[list[str]]:
+    """New, empty databases on the real PostgreSQL (skipped or failed as `missing` says when it
+    is not reachable), dropped afterwards: their asyncpg URLs, in the order of `names`."""
+    if not reachable(POSTGRES_HOST):
+        missing("PostgreSQL is not reachable at 127.0.0.1:5432")
+    import asyncpg  # type: ignore[import-untyped]
+
+    async def admin(statements: list[str]) -> None:
+        connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin([f'CREATE DATABASE "{name}"' for name in names]))
+    try:
+        yield [f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}" for name in names]
+    finally:
+        asyncio.run(admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names]))

@@ -275,3 +275,40 @@ def test_a_new_file_that_cannot_be_removed_is_named_and_its_folder_kept(
     monkeypatch.undo()
     (tmp_path / "tests" / "factories" / "book.py").unlink()
     assert snapshot(tmp_path) == before
+
+
+def test_leftovers_are_found_by_their_names_outside_hidden_folders_and_environments(
+    tmp_path: Path,
+) -> None:
+    from fastgen.write import Leftover, clear_leftovers, find_leftovers
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text("main = 2\n")
+    (tmp_path / "app" / ".main.py.ab12_xyz.orig").write_text("main = 1\n")  # differs: needed
+    (tmp_path / "app" / ".main.py.cd34_xyz.tmp").write_text("main = 3\n")
+    (tmp_path / ".fastgen.lock.ef56_xyz.orig").write_text("same\n")
+    (tmp_path / "fastgen.lock").write_text("same\n")
+    for ignored in (".git", ".venv", "env", "__pycache__"):
+        (tmp_path / ignored).mkdir()
+        (tmp_path / ignored / ".x.py.ab12_xyz.tmp").write_text("not ours to judge\n")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "app" / ".notes.txt.tmp").write_text("a person's file\n")  # no random part
+    (tmp_path / "app" / ".link.py.ab12_xyz.tmp").symlink_to(tmp_path / "app" / "main.py")
+
+    found = find_leftovers(tmp_path)
+
+    assert found == [
+        Leftover(".fastgen.lock.ef56_xyz.orig", "fastgen.lock", "orig", needed=False),
+        Leftover("app/.main.py.ab12_xyz.orig", "app/main.py", "orig", needed=True),
+        Leftover("app/.main.py.cd34_xyz.tmp", "app/main.py", "tmp", needed=False),
+    ]
+    with pytest.raises(fastgen.write.InterruptedWriteError, match=r"app/\.main\.py\.ab12_xyz"):
+        clear_leftovers(tmp_path)
+    assert len(find_leftovers(tmp_path)) == 3  # refused: nothing removed
+    (tmp_path / "app" / ".main.py.ab12_xyz.orig").unlink()
+    assert [leftover.path for leftover in clear_leftovers(tmp_path)] == [
+        ".fastgen.lock.ef56_xyz.orig",
+        "app/.main.py.cd34_xyz.tmp",
+    ]
+    assert find_leftovers(tmp_path) == []
+    assert (tmp_path / "app" / ".notes.txt.tmp").exists()

@@ -18,7 +18,7 @@ from fastgen.plan import diff
 from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR, Project
 from fastgen.render.resource import module_name, output_paths
 from fastgen.state import ProjectState, read_lock
-from fastgen.write import read_text
+from fastgen.write import find_leftovers, read_text
 
 # kinds, as they appear in `--json`
 SPEC_NOT_SYNCED = "spec-not-synced"
@@ -29,6 +29,7 @@ FILE_MISSING = "file-missing"
 NOT_WIRED = "not-wired"
 OUT_OF_DATE = "blueprint-out-of-date"
 ROLES_OUT_OF_DATE = "roles-out-of-date"
+INTERRUPTED_WRITE = "interrupted-write"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,21 @@ def check(project: Project) -> list[Finding]:
     findings.extend(_files(project, state))
     findings.extend(_owned(project))
     findings.extend(_roles(project))
+    findings.extend(_leftovers(project))
     return findings
+
+
+def _leftovers(project: Project) -> list[Finding]:
+    """Temporary files and backups an interrupted write left (`fastgen.write.find_leftovers`)."""
+    return [
+        Finding(
+            INTERRUPTED_WRITE,
+            f"left over by an interrupted write: {leftover.describe()}",
+            leftover.fix,
+            leftover.path,
+        )
+        for leftover in find_leftovers(project.root)
+    ]
 
 
 def _owned(project: Project) -> list[Finding]:

@@ -13,6 +13,7 @@ from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
 from fastgen.commands.specs import desired_state, spec_paths
 from fastgen.errors import UsageError
+from fastgen.files import read_spec_text
 from fastgen.project import Project
 from fastgen.spec.edit import ColumnOptions, add_field, column_entry, remove_field
 from fastgen.spec.load import load_specs
@@ -28,14 +29,14 @@ def add_column(
 ) -> Outcome:
     path = _spec_for(project, resource)
     column = column_entry(argument, options)
-    text = path.read_text(encoding="utf-8")
+    text = read_spec_text(path, _relative(project, path))
     edited = add_field(text, column.name, column.entry, origin=_relative(project, path))
     return _evolve_with(project, path, edited, decisions)
 
 
 def remove_column(project: Project, resource: str, name: str, decisions: Decisions) -> Outcome:
     path = _spec_for(project, resource)
-    text = path.read_text(encoding="utf-8")
+    text = read_spec_text(path, _relative(project, path))
     edited = remove_field(text, name, origin=_relative(project, path))
     return _evolve_with(project, path, edited, decisions)
 

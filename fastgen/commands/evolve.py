@@ -92,7 +92,8 @@ def evolve(
     revision = _revision(env, project, operations, old, new)
     if revision is not None:
         rendered.append((revision.path, revision.text))
-        new = replace(new, revision=revision.revision)
+    # A change without a revision keeps the last one written: `check` looks for it.
+    new = replace(new, revision=revision.revision if revision is not None else old.revision)
     changed = _changed_resources(operations, old, new)
     pairs = [
         (old_file, new_file)

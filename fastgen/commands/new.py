@@ -10,6 +10,7 @@ import fastgen
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import UsageError
 from fastgen.project import ADMIN_ROLE, LOCK_FILE, project_roles
+from fastgen.render.columns import NAMING_CONVENTION
 from fastgen.render.environment import make_environment, packaged_templates
 from fastgen.render.pyformat import format_python_files
 from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
@@ -32,6 +33,7 @@ def render_project(
         "db": db,
         "fastgen_version": fastgen.__version__,
         "roles": list(roles),
+        "naming_convention": NAMING_CONVENTION,
     }
     files: list[tuple[str, str]] = []
     for template in packaged_templates("project"):
@@ -44,7 +46,7 @@ def render_project(
 
 
 def new_project(name: str, *, directory: Path, db: str, roles: Sequence[str] = ()) -> Outcome:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise UsageError(
             f"invalid project name {name!r}",
             hint="use lowercase letters, digits, '-' and '_', starting with a letter",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from fastgen.errors import UsageError
 from fastgen.project import SPECS_DIR, Project
 from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
 from fastgen.spec.load import load_specs
@@ -17,7 +18,15 @@ ROLES_BLUEPRINT = f"project/{ROLES_PATH}.jinja"
 
 
 def spec_paths(project: Project) -> list[Path]:
+    """The project's spec files: `specs/*.yaml` and `*.yml`. The folder must be the project's
+    own (not a link to a folder elsewhere); each file is checked when it is read (only regular
+    files are, see `fastgen.files`)."""
     folder = project.root / SPECS_DIR
+    if folder.is_symlink():
+        raise UsageError(
+            f"{SPECS_DIR}/ is a symbolic link (to {folder.resolve()}); not read",
+            hint=f"specs are files inside the project: make {SPECS_DIR}/ a real folder",
+        )
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
 
 

@@ -27,7 +27,9 @@ PASSWORD_HASH_LENGTH = 255
 INTEGER_MIN = -(2**31)
 INTEGER_MAX = 2**31 - 1
 
-# Constraint names follow one convention, in the generated metadata and in migrations alike.
+# Constraint and index names follow one convention, in the revisions fastgen writes and in the
+# generated app's metadata alike (`fastgen new` renders it into app/__init__.py), so that a
+# migrated database and one made by `create_all` agree, and a unique violation names its field.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from fastgen.builtin import BUILTIN_MODULES, BUILTIN_RESOURCES
 from fastgen.errors import Diagnostic, SpecError
+from fastgen.files import read_spec_text
 from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute_name
 from fastgen.spec.links import Link, Side, check_links
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
@@ -117,19 +118,8 @@ def load_specs(
 
 
 def _read(path: Path, file: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise SpecError([Diagnostic(file, 1, 1, "", f"cannot read the file: {reason}")]) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
-        message = f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x})"
-        raise SpecError([Diagnostic(file, line, col, "", message)]) from None
+    """The text of a spec file; only a regular file is read (see `read_spec_text`)."""
+    return read_spec_text(path, file)
 
 
 # -- one file

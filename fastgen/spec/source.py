@@ -130,6 +130,7 @@ class Report:
             length = span.end_col - col
         else:
             length = len(source.rstrip()) - col if source is not None else 1
+        source = _excerpt(source, col)
         self.diagnostics.append(
             Diagnostic(
                 file=self.file,
@@ -146,6 +147,21 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.diagnostics
+
+
+EXCERPT_WIDTH = 160
+"""The longest source line a diagnostic shows; a longer one is cut after it."""
+
+
+def _excerpt(line: str | None, col: int) -> str | None:
+    """The offending line as a diagnostic shows it: control characters (which a terminal would
+    act on) become U+FFFD, one column each so the caret stays in place; a line longer than
+    `EXCERPT_WIDTH` is cut with an ellipsis, and not shown at all when the problem lies past
+    the cut. Nothing but this one line of the file is ever shown."""
+    if line is None or col >= EXCERPT_WIDTH:
+        return None
+    shown = "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in line)
+    return shown if len(shown) <= EXCERPT_WIDTH else shown[:EXCERPT_WIDTH] + "…"
 
 
 def _printable(text: str) -> str:

@@ -290,3 +290,19 @@ def test_owner_coming_or_going_on_an_existing_resource_is_refused(
     assert result.exit_code == 2
     assert "Book: no access list names `owner` any more" in result.output
     assert snapshot(bookshop) == before
+
+
+def test_a_code_only_sync_keeps_the_last_revision_so_check_still_finds_it_deleted(
+    bookshop: Path, run: Run
+) -> None:
+    lock = bookshop / "fastgen.lock"
+    revision = json.loads(lock.read_text())["revision"]
+    edit(bookshop, "  title: {", "  title: {description: The title on the cover, ")
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "no database change, so no migration" in result.stdout
+    assert json.loads(lock.read_text())["revision"] == revision
+    latest = max((bookshop / "migrations" / "versions").glob("*.py"))
+    assert revision in latest.read_text()
+    latest.unlink()
+    assert _kinds(run, bookshop) == ["migration-missing"]

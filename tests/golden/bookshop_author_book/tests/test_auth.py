@@ -114,19 +114,40 @@ async def test_register_then_log_in(anon_client: AsyncClient) -> None:
     assert login.status_code == 200, login.text
 
 
-async def test_register_ignores_roles_in_the_payload(anon_client: AsyncClient) -> None:
+def _extra_fields(response: Any) -> list[list[str | int]]:
+    """The fields a 422 refused as unknown to the body."""
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "validation_error"
+    details = response.json()["details"]
+    return sorted(d["loc"] for d in details if d["type"] == "extra_forbidden")
+
+
+async def test_register_refuses_roles_and_other_fields_it_does_not_take(
+    anon_client: AsyncClient,
+) -> None:
     payload = {"email": "sneaky@example.com", "password": "a long enough password"}
-    response = await anon_client.post("/auth/register", json={**payload, "roles": [ADMIN_ROLE]})
-    assert response.status_code == 201, response.text
-    assert response.json()["roles"] == []
+    forged = {"roles": [ADMIN_ROLE], "is_active": True, "id": 1}
+    response = await anon_client.post("/auth/register", json={**payload, **forged})
+    assert _extra_fields(response) == [["body", "id"], ["body", "is_active"], ["body", "roles"]]
+    assert (await _login(anon_client, "sneaky@example.com", payload["password"])).status_code == 401
 
 
-async def test_register_duplicate_email_is_409(anon_client: AsyncClient) -> None:
+def _assert_email_taken(response: Any) -> None:
+    assert response.status_code == 409, response.text
+    body = response.json()
+    assert body["code"] == "conflict"
+    assert body["details"] == [
+        {"loc": ["body", "email"], "message": body["message"], "type": "unique"}
+    ]
+    assert "email" in body["message"]
+
+
+async def test_register_duplicate_email_is_409_naming_the_field(
+    anon_client: AsyncClient,
+) -> None:
     payload = {"email": "twice@example.com", "password": "a long enough password"}
     assert (await anon_client.post("/auth/register", json=payload)).status_code == 201
-    response = await anon_client.post("/auth/register", json=payload)
-    assert response.status_code == 409, response.text
-    assert response.json()["code"] == "conflict"
+    _assert_email_taken(await anon_client.post("/auth/register", json=payload))
 
 
 async def test_register_refuses_a_short_password(anon_client: AsyncClient) -> None:
@@ -171,6 +192,31 @@ async def test_admin_manages_accounts(client_for: ClientFor, make_user: MakeUser
     assert (await _login(admin, "staff@example.com", payload["password"])).status_code == 401
     assert (await admin.delete(f"/admin/users/{user_id}")).status_code == 204
     assert (await admin.get(f"/admin/users/{user_id}")).status_code == 404
+
+
+async def test_admin_duplicate_email_is_409_naming_the_field(
+    client_for: ClientFor, make_user: MakeUser
+) -> None:
+    taken = await make_user(email="taken@example.com")
+    admin = client_for(await make_user(ADMIN_ROLE))
+    payload = {"email": "taken@example.com", "password": "a long enough password"}
+    _assert_email_taken(await admin.post("/admin/users", json=payload))
+    other = (await admin.post("/admin/users", json={**payload, "email": "free@example.com"})).json()
+    _assert_email_taken(
+        await admin.patch(f"/admin/users/{other['id']}", json={"email": taken.email})
+    )
+
+
+async def test_admin_create_and_update_refuse_fields_they_do_not_take(
+    client_for: ClientFor, make_user: MakeUser
+) -> None:
+    user = await make_user()
+    admin = client_for(await make_user(ADMIN_ROLE))
+    forged = {"id": 1, "password_hash": "x", "created_at": "2000-01-01T00:00:00Z"}
+    payload = {"email": "forged@example.com", "password": "a long enough password"}
+    expected = [["body", "created_at"], ["body", "id"], ["body", "password_hash"]]
+    assert _extra_fields(await admin.post("/admin/users", json={**payload, **forged})) == expected
+    assert _extra_fields(await admin.patch(f"/admin/users/{user.id}", json=forged)) == expected
 
 
 async def test_require_authentication_closes_every_route_but_login(

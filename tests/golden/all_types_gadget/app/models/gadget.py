@@ -79,6 +79,8 @@ class Gadget(GadgetBase, table=True):
 
 
 class GadgetCreate(GadgetBase):
+    model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
+
     internal_ref: str | None = Field(
         default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
     )
@@ -86,6 +88,8 @@ class GadgetCreate(GadgetBase):
 
 
 class GadgetUpdate(SQLModel):
+    model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
+
     name: str | None = Field(
         default=None,
         min_length=2,

@@ -13,9 +13,9 @@ from sqlmodel import select
 from app.core.db import SessionDep
 from app.core.emails import login_email
 from app.core.errors import ERROR_RESPONSES
-from app.core.errors import ConflictError
 from app.core.errors import ForbiddenError
 from app.core.errors import UnauthorizedError
+from app.core.errors import conflict_error
 from app.core.passwords import hash_password
 from app.core.passwords import verify_password
 from app.core.rate_limit import CredentialBudget
@@ -89,6 +89,6 @@ async def register(
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise ConflictError("An account with this email already exists") from exc
+        raise conflict_error(exc, User) from exc
     await session.refresh(user)
     return user

@@ -21,6 +21,7 @@ from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
+from app.core.errors import conflict_error
 from app.core.passwords import hash_password
 from app.core.security import Grant
 from app.core.security import allow
@@ -70,9 +71,7 @@ async def _commit(session: SessionDep, gadget: Gadget) -> Gadget:
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise ConflictError(
-            "Gadget conflicts with an existing row (unique: name, code, serial)"
-        ) from exc
+        raise conflict_error(exc, Gadget) from exc
     await session.refresh(gadget)
     return gadget
 

@@ -25,6 +25,7 @@ from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
+from app.core.errors import conflict_error
 from app.core.security import Grant
 from app.core.security import SettingsDep
 from app.core.security import allow
@@ -120,7 +121,7 @@ async def _commit(session: SessionDep, author: Author) -> Author:
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise ConflictError("Author conflicts with an existing row (unique: email)") from exc
+        raise conflict_error(exc, Author) from exc
     await session.refresh(author)
     return author
 

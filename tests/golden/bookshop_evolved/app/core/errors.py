@@ -1,6 +1,7 @@
 """One error schema for every 4xx and 5xx response, and the handlers producing it."""
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -12,7 +13,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy import Table
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlmodel import SQLModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -109,8 +115,59 @@ class ConflictError(AppError):
     status_code = 409
     code = "conflict"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, details: list[ErrorDetail] | None = None) -> None:
+        super().__init__(message, details=details)
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[^\n]+)")
+
+
+def conflict_error(exc: IntegrityError, model: type[SQLModel]) -> ConflictError:
+    """The 409 for a write of a `model` row the database refused. A unique constraint (or
+    unique index) of one column names its field in `details`, like a 422 does; anything else
+    (several columns, a constraint the table does not declare) is not guessed at."""
+    table = sa_inspect(model).local_table
+    name = model.__name__
+    uniques = _unique_columns(table) if isinstance(table, Table) else {}
+    columns = _violated(exc, table.name if isinstance(table, Table) else "", uniques)
+    if columns is not None and len(columns) == 1:
+        message = f"{name} with this {columns[0]} already exists"
+        detail = ErrorDetail(loc=["body", columns[0]], message=message, type="unique")
+        return ConflictError(message, details=[detail])
+    single = sorted(cols[0] for cols in uniques.values() if len(cols) == 1)
+    listed = f" (unique: {', '.join(single)})" if single else ""
+    return ConflictError(f"{name} conflicts with an existing row{listed}")
+
+
+def _unique_columns(table: Table) -> dict[str, tuple[str, ...]]:
+    """Name -> columns of each unique constraint and unique index of `table`: the names the
+    naming convention gives, as the migrations create them."""
+    found: dict[str, tuple[str, ...]] = {}
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint) and isinstance(constraint.name, str):
+            found[constraint.name] = tuple(column.name for column in constraint.columns)
+    for index in table.indexes:
+        if index.unique and isinstance(index.name, str):
+            found[index.name] = tuple(column.name for column in index.columns)
+    return found
+
+
+def _violated(
+    exc: IntegrityError, table_name: str, uniques: Mapping[str, tuple[str, ...]]
+) -> tuple[str, ...] | None:
+    """The columns of the unique constraint `exc` reports, when it is one of `uniques`.
+    PostgreSQL (asyncpg) names the constraint; SQLite lists `table.column, ...`."""
+    constraint = getattr(exc.orig.__cause__ if exc.orig else None, "constraint_name", None)
+    if isinstance(constraint, str):
+        return uniques.get(constraint)
+    match = _SQLITE_UNIQUE.search(str(exc.orig))
+    if match is None:
+        return None
+    parts = [part.strip().partition(".") for part in match["columns"].split(",")]
+    columns = tuple(column for owner, _, column in parts if owner == table_name)
+    if len(columns) != len(parts) or columns not in set(uniques.values()):
+        return None
+    return columns
 
 
 class UnauthorizedError(AppError):

@@ -54,10 +54,12 @@ class Author(AuthorBase, table=True):
 
 
 class AuthorCreate(AuthorBase):
-    pass
+    model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
 
 
 class AuthorUpdate(SQLModel):
+    model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
+
     name: str | None = Field(
         default=None, min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}
     )

@@ -66,10 +66,12 @@ class Book(BookBase, table=True):
 
 
 class BookCreate(BookBase):
-    pass
+    model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
 
 
 class BookUpdate(SQLModel):
+    model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
+
     title: str | None = Field(default=None, max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
     isbn: str | None = Field(default=None, schema_extra={"pattern": "^[0-9-]{10,17}$"})
     pages: int | None = Field(default=None, ge=1, le=2147483647)

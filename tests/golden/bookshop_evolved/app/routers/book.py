@@ -30,6 +30,7 @@ from app.core.errors import AppError
 from app.core.errors import ConflictError
 from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
+from app.core.errors import conflict_error
 from app.core.rate_limit import rate_limit
 from app.core.security import Grant
 from app.core.security import SettingsDep
@@ -188,7 +189,7 @@ async def _commit(session: SessionDep, book: Book) -> Book:
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise ConflictError("Book conflicts with an existing row (unique: isbn)") from exc
+        raise conflict_error(exc, Book) from exc
     await session.refresh(book)
     return book
 

@@ -56,12 +56,16 @@ class AccountPassword(SQLModel):
 class UserRegister(AccountPassword):
     """Self-registration (when ALLOW_REGISTRATION is on): no roles, always active."""
 
+    model_config = {"extra": "forbid"}  # an unknown field is a 422
+
     email: AccountEmail = Field(max_length=320)
     password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 
 
 class UserCreate(AccountPassword):
     """An account created by an admin."""
+
+    model_config = {"extra": "forbid"}  # an unknown field is a 422
 
     email: AccountEmail = Field(max_length=320)
     is_active: bool = True
@@ -71,6 +75,8 @@ class UserCreate(AccountPassword):
 
 class UserUpdate(AccountPassword):
     """Changes to an account; a new password is also checked against the account's email."""
+
+    model_config = {"extra": "forbid"}  # an unknown field is a 422
 
     email: AccountEmail | None = Field(default=None, max_length=320)
     password: str | None = Field(

@@ -16,9 +16,9 @@ from app.core.clock import utcnow
 from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import AppError
-from app.core.errors import ConflictError
 from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
+from app.core.errors import conflict_error
 from app.core.passwords import hash_password
 from app.core.passwords import password_problem
 from app.core.roles import ADMIN_ROLE
@@ -53,7 +53,7 @@ async def _commit(session: SessionDep, user: User) -> User:
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise ConflictError("An account with this email already exists") from exc
+        raise conflict_error(exc, User) from exc
     await session.refresh(user)
     return user
 
