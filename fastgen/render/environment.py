@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 
 import fastgen
+from fastgen.render import literals
 
 
 def packaged_blueprints() -> Path:
@@ -25,7 +26,7 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
     if override_dir is not None and override_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(override_dir))
     loaders.append(jinja2.FileSystemLoader(packaged_blueprints()))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -33,6 +34,11 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    # Text that names things from the specs: a literal or prose that fits the line length.
+    env.filters["py_str"] = literals.py_str
+    env.filters["docstring"] = literals.docstring
+    env.filters["comment"] = literals.comment
+    return env
 
 
 def packaged_templates(prefix: str) -> list[str]:
