@@ -107,3 +107,44 @@ def test_router_locals_are_not_module_names(world: Callable[[str], World], name:
                 beside |= {n for n in names - rows if n[0].islower() and not n.endswith("_id")}
     assert {"session", "payload"} <= beside
     assert sorted(n for n in beside if module_name_problem(n.title(), n) is None) == []
+
+
+EXPAND_SUFFIXES = ("_query", "_by_id", "_grant", "_keys")
+
+
+def test_locals_of_included_relations_cannot_coincide(world: Callable[[str], World]) -> None:
+    """`_expand` binds `<relation><suffix>` per included relation beside names of its own. Two
+    relations can only bind the same name if one suffix ends with another, and a relation can
+    only take one of its own names if that name ends with a suffix: neither happens, whatever
+    the relation names are (a belongs_to named `source` once rebound the `source_id` of a
+    many_to_many's loop, with another type)."""
+    for suffix in EXPAND_SUFFIXES:
+        assert not any(o != suffix and o.endswith(suffix) for o in EXPAND_SUFFIXES)
+    rendered = world("relations")
+    own: set[str] = set()
+    derived = 0
+    for _, tree in _modules(rendered):
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.AsyncFunctionDef) and node.name == "_expand"):
+                continue
+            for found in ast.walk(node):
+                if isinstance(found, ast.Name) and isinstance(found.ctx, ast.Store):
+                    if found.id.endswith(EXPAND_SUFFIXES):
+                        derived += 1
+                    else:
+                        own.add(found.id)
+    assert derived > 0
+    # its own names are fixed: none comes from a relation name
+    assert own == {
+        "items",
+        "ids",
+        "item",
+        "row",
+        "key",
+        "found",
+        "child",
+        "parent_id",
+        "source_id",
+        "linked",
+        "row_id",
+    }
