@@ -47,6 +47,8 @@ KnownResources = Collection[str] | Mapping[str, ResourceSpec]
 
 TOP_KEYS = ("version", "resource", "table", "path", "fields", "relations", "access", "limits")
 _PATH = re.compile(PATH_PATTERN)
+MAX_PATH = 90
+"""`PATH = "<path>"` has to fit in the generated project's 100 columns."""
 
 
 @dataclass
@@ -333,6 +335,15 @@ def _table_and_path(draft: _Draft, root: YMap) -> None:
                 "path",
                 f"invalid path {describe(node)}",
                 "use lowercase segments of letters, digits, '-' or '_', e.g. '/books'",
+            )
+            return
+        if len(value) > MAX_PATH:
+            report.error(
+                node.span,
+                "path",
+                f"the path is {len(value)} characters long; fastgen takes at most {MAX_PATH} "
+                "(the generated tests write it on one line)",
+                "choose a shorter path",
             )
             return
         draft.path, draft.path_span = value, node.span

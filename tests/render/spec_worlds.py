@@ -210,6 +210,7 @@ def long_name_specs() -> Iterator[dict[str, Any]]:
     yield {
         "resource": LONG_RESOURCE,
         "table": _long("very_long_table_name", 63),
+        "path": "/" + "-".join(["segment"] * 11) + "/a",  # 90 characters
         "fields": fields,
         "access": access,
         "limits": limits,

@@ -314,6 +314,17 @@ def test_system_table_names(errors: Errors, table: str, message: str) -> None:
     assert hint in ("hint: choose another table name", "hint: choose a shorter name")
 
 
+def test_paths_fit_a_line(errors: Errors) -> None:
+    path = "/" + "a" * 90
+    got = errors(HEAD + f"path: {path}\nfields: {{title: str}}\n")
+    assert first(got) == (
+        "specs/book.yaml:3:7: error: path: the path is 91 characters long; fastgen takes at most "
+        "90 (the generated tests write it on one line)",
+        "hint: choose a shorter path",
+    )
+    assert load_spec_text(HEAD + f"path: {path[:90]}\nfields: {{title: str}}\n", "b").path
+
+
 def test_a_table_of_63_characters_is_accepted() -> None:
     spec = load_spec_text(HEAD + f"table: {'t' * 63}\nfields: {{title: str}}\n", "b.yaml")
     assert len(spec.table) == 63
