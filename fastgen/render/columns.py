@@ -10,22 +10,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fastgen.spec import capacity, names
 from fastgen.spec.links import association_table
 from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, ResourceSpec
-from fastgen.spec.names import snake_case
 
 DEFAULT_DECIMAL = (10, 2)
-EMAIL_MAX_LENGTH = 320
-URL_MAX_LENGTH = 2083
+EMAIL_MAX_LENGTH = capacity.TYPE_MAX_LENGTH[FieldType.EMAIL]
+URL_MAX_LENGTH = capacity.TYPE_MAX_LENGTH[FieldType.URL]
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
 # PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
+PASSWORD_MAX_LENGTH = capacity.TYPE_MAX_LENGTH[FieldType.PASSWORD]
 PASSWORD_HASH_LENGTH = 255
 # sa.Integer() is 32-bit on PostgreSQL, ids included: the API refuses what the column cannot hold.
-INTEGER_MIN = -(2**31)
-INTEGER_MAX = 2**31 - 1
+INTEGER_MIN = capacity.INTEGER_MIN
+INTEGER_MAX = capacity.INTEGER_MAX
 
 # Constraint and index names follow one convention, in the revisions fastgen writes and in the
 # generated app's metadata alike (`fastgen new` renders it into app/__init__.py), so that a
@@ -45,7 +45,7 @@ LINK_ON_DELETE = "CASCADE"  # a link row goes with either of the rows it links
 
 
 def enum_class_name(resource: ResourceSpec, field: FieldSpec) -> str:
-    return resource.resource + "".join(part.capitalize() for part in field.name.split("_"))
+    return names.enum_class_name(resource.resource, field.name)
 
 
 def decimal_digits(field: FieldSpec) -> tuple[int, int]:
@@ -85,11 +85,11 @@ def effective_min_length(field: FieldSpec) -> int | None:
 
 def column_name(field: FieldSpec) -> str:
     """Password fields are stored hashed, in `<name>_hash`."""
-    return f"{field.name}_hash" if field.type is FieldType.PASSWORD else field.name
+    return names.password_column(field.name) if field.type is FieldType.PASSWORD else field.name
 
 
 def fk_column_name(relation: RelationSpec) -> str:
-    return f"{relation.name}_id"
+    return names.foreign_key_column(relation.name)
 
 
 def on_delete_sql(relation: RelationSpec) -> str:
@@ -128,7 +128,7 @@ def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[Any
         result = sa.JSON()
     else:  # enum
         assert field.values is not None
-        result = sa.Enum(*field.values, name=enum_class_name(resource, field).lower())
+        result = sa.Enum(*field.values, name=names.enum_type_name(resource.resource, field.name))
     return result
 
 
@@ -216,8 +216,8 @@ def link_columns(owner: ResourceSpec, relation: RelationSpec) -> tuple[str, str]
     `person_id`: the target column is then named after the relation (`friends_id`), or
     `related_person_id` when even that is taken.
     """
-    owner_column = f"{snake_case(owner.resource)}_id"
-    target_column = f"{snake_case(relation.target)}_id"
+    owner_column = names.id_parameter(owner.resource)
+    target_column = names.id_parameter(relation.target)
     if target_column == owner_column:
         target_column = f"{relation.name}_id"
     if target_column == owner_column:
@@ -227,7 +227,7 @@ def link_columns(owner: ResourceSpec, relation: RelationSpec) -> tuple[str, str]
 
 def link_class_name(owner: ResourceSpec, relation: RelationSpec) -> str:
     """`BookTagsLink`: the owner class, the relation name in PascalCase, `Link`."""
-    return owner.resource + "".join(part.capitalize() for part in relation.name.split("_")) + "Link"
+    return names.link_class_name(owner.resource, relation.name)
 
 
 def build_link_table(

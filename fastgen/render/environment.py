@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 import fastgen
 from fastgen.errors import FastgenError, UsageError
+from fastgen.render import literals
 
 
 def packaged_blueprints() -> Path:
@@ -119,6 +120,10 @@ def make_environment(override_dir: Path | None = None) -> jinja2.Environment:
         autoescape=False,
     )
     env.override_dir = override_dir
+    # Text that names things from the specs: a literal or prose that fits the line length.
+    env.filters["py_str"] = literals.py_str
+    env.filters["docstring"] = literals.docstring
+    env.filters["comment"] = literals.comment
     return env
 
 

@@ -7,7 +7,6 @@ instead of re-deriving annotations and constraints in Jinja.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from fastgen.render.columns import (
     INTEGER_MAX,
@@ -22,6 +21,7 @@ from fastgen.render.columns import (
     fk_column_name,
     on_delete_sql,
 )
+from fastgen.render.literals import py_value
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 
 PY_TYPES: dict[FieldType, str] = {
@@ -75,12 +75,6 @@ class FieldView:
     required: bool  # NOT NULL in the table and required on create
 
 
-def _literal(value: Any) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return repr(value)
-
-
 def _default_source(resource: ResourceSpec, field: FieldSpec) -> str:
     value = field.default
     if value is None:
@@ -89,18 +83,18 @@ def _default_source(resource: ResourceSpec, field: FieldSpec) -> str:
     if kind is FieldType.ENUM:
         return f"{enum_class_name(resource, field)}.{value}"
     if kind is FieldType.DECIMAL:
-        return f"Decimal({_literal(str(value))})"
+        return f"Decimal({py_value(str(value))})"
     if kind is FieldType.DATE:
-        return f"date.fromisoformat({_literal(str(value))})"
+        return f"date.fromisoformat({py_value(str(value))})"
     if kind is FieldType.DATETIME:
-        return f"datetime.fromisoformat({_literal(str(value))})"
+        return f"datetime.fromisoformat({py_value(str(value))})"
     if kind is FieldType.TIME:
-        return f"time.fromisoformat({_literal(str(value))})"
+        return f"time.fromisoformat({py_value(str(value))})"
     if kind is FieldType.UUID:
-        return f"uuid.UUID({_literal(str(value))})"
+        return f"uuid.UUID({py_value(str(value))})"
     if kind is FieldType.FLOAT:
         return repr(float(value))
-    return _literal(value)
+    return py_value(value)
 
 
 def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
@@ -113,7 +107,7 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     if max_length is not None:
         args.append(f"max_length={max_length}")
     if pattern is not None:
-        args.append(f'schema_extra={{"pattern": {_literal(pattern)}}}')
+        args.append(f'schema_extra={{"pattern": {py_value(pattern)}}}')
     for bound in ("ge", "gt", "le", "lt"):
         value = getattr(field, bound)
         if value is not None:
@@ -131,7 +125,7 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
         args.append(f"max_digits={digits}")
         args.append(f"decimal_places={places}")
     if field.description:
-        args.append(f"description={_literal(field.description)}")
+        args.append(f"description={py_value(field.description)}")
     return args
 
 

@@ -8,6 +8,8 @@ one command are formatted in one ruff run (two processes), not one run per file.
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -26,7 +28,26 @@ _ISORT = [
 ]
 
 
-def _ruff(args: list[str], folder: Path) -> None:
+_HINT = (
+    "a project blueprint override may have broken it; otherwise this is a bug in fastgen: "
+    "please report it with the spec that led to it (run with --debug for details)"
+)
+
+
+def _syntax_problem(path: str, text: str) -> str | None:
+    """Where `text` is not valid Python, as `path:line:col: message` and the line itself."""
+    try:
+        ast.parse(text, filename=path)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+        return f"{path}:{line}:{error.offset or 1}: {error.msg}\n  {line} | {source}"
+    except ValueError as error:  # NUL characters in the source
+        return f"{path}: {error}"
+    return None
+
+
+def _ruff(args: list[str], folder: Path, names: dict[str, str]) -> None:
     completed = subprocess.run(
         [find_ruff_bin(), *args, *_SETTINGS, "."],
         cwd=folder,
@@ -35,10 +56,9 @@ def _ruff(args: list[str], folder: Path) -> None:
         check=False,
     )
     if completed.returncode != 0:
-        raise FastgenError(
-            f"internal error: a rendered file is not valid Python:\n{completed.stderr.strip()}",
-            hint="a project blueprint override may have broken it; run with --debug",
-        )
+        output = completed.stderr.strip() or completed.stdout.strip()
+        output = re.sub(r"\bf\d+\.py\b", lambda m: names.get(m.group(), m.group()), output)
+        raise FastgenError(f"internal error: ruff could not format the rendered code:\n{output}")
 
 
 def format_python_files(files: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -48,12 +68,19 @@ def format_python_files(files: Sequence[tuple[str, str]]) -> list[tuple[str, str
     python = [(path, text) for path, text in files if path.endswith(".py")]
     if not python:
         return list(files)
+    problems = [p for path, text in python if (p := _syntax_problem(path, text)) is not None]
+    if problems:
+        raise FastgenError(
+            "internal error: rendered code is not valid Python:\n" + "\n".join(problems),
+            hint=_HINT,
+        )
+    names = {f"f{index}.py": path for index, (path, _) in enumerate(python)}
     with tempfile.TemporaryDirectory(prefix="fastgen-format-") as tmp:
         folder = Path(tmp)
         for index, (_, text) in enumerate(python):
             (folder / f"f{index}.py").write_text(text, encoding="utf-8")
-        _ruff(["check", *_ISORT, "--select", "I", "--fix-only", "--exit-zero"], folder)
-        _ruff(["format"], folder)
+        _ruff(["check", *_ISORT, "--select", "I", "--fix-only", "--exit-zero"], folder, names)
+        _ruff(["format"], folder, names)
         formatted = iter(
             [(folder / f"f{index}.py").read_text(encoding="utf-8") for index in range(len(python))]
         )

@@ -17,6 +17,7 @@ from fastgen.render.columns import (
     effective_min_length,
     effective_pattern,
 )
+from fastgen.render.literals import py_str, py_value
 from fastgen.spec.model import FieldSpec, FieldType
 
 _TEXTUAL = (FieldType.STR, FieldType.TEXT, FieldType.PASSWORD)
@@ -32,7 +33,7 @@ class Case:
 
 
 def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return py_str(value)
 
 
 def _number(field: FieldSpec, value: float | Decimal) -> str:
@@ -65,7 +66,7 @@ def sample(field: FieldSpec) -> str:
     kind = field.type
     unique = field.unique
     if field.example is not None and not unique and kind not in (FieldType.JSON,):
-        return repr(field.example) if not isinstance(field.example, str) else _q(field.example)
+        return py_value(field.example)
     if field.pattern is not None:
         example = str(field.example) if field.example is not None else ""
         return f"vary({_q(example)}, n)" if unique else _q(example)

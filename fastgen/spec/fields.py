@@ -8,6 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from fastgen.spec.capacity import (
+    INTEGER_MAX,
+    INTEGER_MIN,
+    MAX_LENGTH,
+    MAX_NUMERIC_PRECISION,
+    TYPE_MAX_LENGTH,
+)
 from fastgen.spec.defaults import BOUNDS, NUMERIC, STRINGY, default_problem
 from fastgen.spec.model import (
     DEFAULT_DECIMAL_PLACES,
@@ -15,7 +22,7 @@ from fastgen.spec.model import (
     FieldSpec,
     FieldType,
 )
-from fastgen.spec.reserved import attribute_name_problem
+from fastgen.spec.reserved import attribute_name_problem, enum_value_problem
 from fastgen.spec.source import (
     Entry,
     Report,
@@ -237,8 +244,21 @@ class FieldChecker:
         if value < minimum:
             self.error(node.span, key, f"{key} must be at least {minimum}, got {value}")
             return _BAD
-        if key == "max_digits" and value > 1000:
-            self.error(node.span, key, f"max_digits must be at most 1000, got {value}")
+        if key == "max_digits" and value > MAX_NUMERIC_PRECISION:
+            self.error(
+                node.span,
+                key,
+                f"max_digits must be at most {MAX_NUMERIC_PRECISION}, got {value}",
+                "PostgreSQL's NUMERIC holds at most 1000 digits",
+            )
+            return _BAD
+        if key in ("min_length", "max_length") and value > MAX_LENGTH:
+            self.error(
+                node.span,
+                key,
+                f"{key} must be at most {MAX_LENGTH:_}, got {value:_}",
+                "the longest VARCHAR PostgreSQL has; leave max_length out for text of any length",
+            )
             return _BAD
         return value
 
@@ -294,6 +314,9 @@ class FieldChecker:
             elif keyword.iskeyword(item.value):
                 self.error(item.span, path, f"enum value '{item.value}' is a Python keyword")
                 ok = False
+            elif (problem := enum_value_problem(item.value)) is not None:
+                self.error(item.span, path, problem.message, problem.hint)
+                ok = False
             elif item.value in seen:
                 self.error(
                     item.span,
@@ -346,6 +369,7 @@ class FieldChecker:
         self._digits()
         self._enum()
         self._flags()
+        self._capacity()
         if "default" in self.opts:
             self._default(self.opts["default"])
 
@@ -499,6 +523,44 @@ class FieldChecker:
                     f"'{self.name}' parameter is taken",
                     f"rename the field, e.g. '{self.name}_value'",
                 )
+
+    # -- what the column and the generated app can hold
+    def _capacity(self) -> None:
+        """Integer bounds and defaults within an INTEGER column; lengths the type's own limit
+        leaves room for (a password's max_length is 128 unless given, an email's 320, ...)."""
+        if self.type is FieldType.INT:
+            for key in (*BOUNDS, "default"):
+                value = self._value(key)
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                if number and not INTEGER_MIN <= value <= INTEGER_MAX:
+                    self.error(
+                        self.opts[key].span,
+                        key,
+                        f"{key} {value} is outside what an int column holds "
+                        f"({INTEGER_MIN} to {INTEGER_MAX})",
+                        "int fields are 32-bit INTEGER columns; use decimal for larger numbers",
+                    )
+                    self.opts.pop(key)
+        default = self._value("default")
+        if self.type in STRINGY and isinstance(default, str) and "\x00" in default:
+            self.error(
+                self.opts["default"].span,
+                "default",
+                "default holds a NUL character (\\x00), which PostgreSQL cannot store in text",
+                "remove it",
+            )
+            self.opts.pop("default")
+        low, high = self._value("min_length"), self._value("max_length")
+        implied = TYPE_MAX_LENGTH.get(self.type) if self.type is not None else None
+        if low is not None and high is None and implied is not None and low > implied:
+            assert self.type is not None
+            self.error(
+                self.opts["min_length"].span,
+                "min_length",
+                f"min_length ({low}) is greater than the max_length a {self.type.value} field "
+                f"has unless given ({implied})",
+                f"add max_length (at least {low})",
+            )
 
     # -- default against type and constraints
     def _default(self, option: _Option) -> None:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from fastgen.builtin import BUILTIN_MODULES, BUILTIN_RESOURCES
 from fastgen.errors import Diagnostic, SpecError
 from fastgen.files import read_spec_text
+from fastgen.spec.clashes import Located, check_derived_names
 from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute_name
 from fastgen.spec.links import Link, Side, check_links
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
@@ -26,7 +27,17 @@ from fastgen.spec.names import default_path, default_table
 from fastgen.spec.relations import CLASS_NAME, Target, check_relations
 from fastgen.spec.reserved import class_name_problem, table_name_problem
 from fastgen.spec.sections import check_access, check_limits, report_duplicates, unknown_key
-from fastgen.spec.source import Report, Span, YMap, YScalar, describe, did_you_mean, parse
+from fastgen.spec.source import (
+    Report,
+    Span,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    describe,
+    did_you_mean,
+    parse,
+)
 
 __all__ = ["KnownResources", "load_spec", "load_spec_text", "load_specs"]
 
@@ -37,6 +48,8 @@ KnownResources = Collection[str] | Mapping[str, ResourceSpec]
 
 TOP_KEYS = ("version", "resource", "table", "path", "fields", "relations", "access", "limits")
 _PATH = re.compile(PATH_PATTERN)
+MAX_PATH = 90
+"""`PATH = "<path>"` has to fit in the generated project's 100 columns."""
 
 
 @dataclass
@@ -144,6 +157,7 @@ def _check(text: str, file: str, roles: Collection[str] | None) -> _Draft:
         )
         return draft
     report_duplicates(report, root, "")
+    _check_text(report, root, "")
     for entry in root.entries:
         if entry.key not in TOP_KEYS:
             unknown_key(report, entry, "", TOP_KEYS, "key")
@@ -167,6 +181,37 @@ def _check(text: str, file: str, roles: Collection[str] | None) -> _Draft:
         else:
             draft.data["limits"] = check_limits(report, node, draft.where)
     return draft
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(report: Report, node: YNode, path: str) -> None:
+    """Every text in the file must be text: a lone surrogate (`"\\ud800"`) is not a character,
+    and no file (generated code, the lock file) could hold it."""
+    if isinstance(node, YScalar):
+        if isinstance(node.value, str) and (found := _SURROGATE.search(node.value)):
+            code = f"\\u{ord(found.group()):04x}"
+            report.error(
+                node.span,
+                path,
+                f"the text holds a lone surrogate ({code}), which is not a character",
+                "write the character itself, or escape it with \\U and 8 hex digits "
+                "(e.g. \\U0001F680)",
+            )
+    elif isinstance(node, YSeq):
+        for index, item in enumerate(node.items):
+            _check_text(report, item, f"{path}[{index}]")
+    else:
+        for entry in node.entries:
+            where = f"{path}.{entry.key}" if path else entry.key
+            if _SURROGATE.search(entry.key):
+                report.error(
+                    entry.key_span,
+                    where,
+                    "the key holds a lone surrogate, which is not a character",
+                )
+            _check_text(report, entry.value, where)
 
 
 def _missing(report: Report, root: YMap, key: str, hint: str) -> None:
@@ -280,6 +325,15 @@ def _table_and_path(draft: _Draft, root: YMap) -> None:
                 "path",
                 f"invalid path {describe(node)}",
                 "use lowercase segments of letters, digits, '-' or '_', e.g. '/books'",
+            )
+            return
+        if len(value) > MAX_PATH:
+            report.error(
+                node.span,
+                "path",
+                f"the path is {len(value)} characters long; fastgen takes at most {MAX_PATH} "
+                "(the generated tests write it on one line)",
+                "choose a shorter path",
             )
             return
         draft.path, draft.path_span = value, node.span
@@ -423,11 +477,14 @@ def _finish(
         _check_targets(draft, known)
     check_links(_sides(drafts, applied))
     specs: list[ResourceSpec] = []
+    located: list[Located] = []
     for draft in drafts:
         if draft.report.ok:
             spec = _build(draft)
             if spec is not None:
                 specs.append(spec)
+                located.append(Located(spec, draft.report, draft.where))
+    check_derived_names(located, applied)
     diagnostics = [d for draft in drafts for d in draft.report.diagnostics]
     if diagnostics:
         raise SpecError(diagnostics)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
+from fastgen.spec.capacity import MAX_COUNT
 from fastgen.spec.fields import Where
 from fastgen.spec.model import RATE_LIMIT_PATTERN, Operation, PageSize
 from fastgen.spec.source import (
@@ -20,6 +21,8 @@ from fastgen.spec.source import (
 )
 
 RATE_LIMIT = re.compile(RATE_LIMIT_PATTERN)
+ROLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""What a subject must look like (roles are declared with the same rule, fastgen.project)."""
 OPERATIONS = [o.value for o in Operation]
 BUILTIN_SUBJECTS = ("public", "authenticated", "owner")
 LIMIT_KEYS = ("rate", *OPERATIONS, "page_size")
@@ -132,6 +135,15 @@ def _subjects(
             ok = False
             continue
         subject = item.value
+        if not ROLE_NAME.fullmatch(subject):
+            report.error(
+                item.span,
+                where,
+                f"a subject must be a role name (snake_case), got {describe(item)}",
+                "e.g. [editor]; roles are declared under [tool.fastgen] roles in pyproject.toml",
+            )
+            ok = False
+            continue
         if subject in seen:
             report.error(item.span, where, f"duplicate subject '{subject}'")
             ok = False
@@ -193,7 +205,18 @@ def check_limits(report: Report, node: YNode, where: Where) -> dict[str, Any]:
         if not isinstance(text, str) or not RATE_LIMIT.fullmatch(text.strip()):
             report.error(value.span, path, f"invalid rate limit {describe(value)}", RATE_HINT)
             continue
-        result[entry.key] = text.strip()
+        # one space between words: the limit is written into the generated router as it is
+        rate = " ".join(text.split())
+        numbers = [int(number) for number in re.findall(r"[0-9]+", rate)]
+        if max(numbers) > MAX_COUNT:
+            report.error(
+                value.span,
+                path,
+                f"rate limit {describe(value)} has a number larger than {MAX_COUNT}",
+                RATE_HINT,
+            )
+            continue
+        result[entry.key] = rate
     return result
 
 
@@ -219,6 +242,14 @@ def _page_size(report: Report, node: YNode, where: Where) -> dict[str, int] | No
                 value.span,
                 path,
                 f"{entry.key} must be a whole number of at least 1, got {describe(value)}",
+            )
+            continue
+        if number > MAX_COUNT:
+            report.error(
+                value.span,
+                path,
+                f"{entry.key} must be at most {MAX_COUNT}, got {number}",
+                "a page is read with one query; keep it to what a client can take",
             )
             continue
         where[("limits", "page_size", entry.key)] = (path, value.span)

@@ -171,6 +171,14 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def _pairs(text: str) -> str:
+    """Surrogate pairs written as two escapes (`"\\ud83d\\ude80"`, as JSON writers do) joined
+    into the character they encode; a lone surrogate stays (the loader refuses it)."""
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
 class _TooBig(Exception):
     pass
 
@@ -222,7 +230,7 @@ class _Builder:
         if isinstance(value, float):
             return YScalar(float(value), span, text, plain)
         if isinstance(value, str):
-            return YScalar(str(value), span, text, plain)
+            return YScalar(_pairs(str(value)), span, text, plain)
         if isinstance(value, dt.date):
             return YScalar(text, span, text, plain)
         self._report.error(span, "", f"unsupported YAML tag '{tag}'")
@@ -245,7 +253,7 @@ class _Builder:
             if isinstance(value, YScalar) and value.value is None and not value.text:
                 # `key:` with nothing after it: ruamel places the null on the next line
                 value = YScalar(None, _span(key_node), "", True)
-            entry = Entry(str(key_node.value), _span(key_node), value)
+            entry = Entry(_pairs(str(key_node.value)), _span(key_node), value)
             if entry.key in entries:
                 duplicates.append((entries[entry.key], entry))
             else:

@@ -257,8 +257,8 @@ async def _expand(
             for found in (await session.exec(author_query)).all()
         }
         for item, row in zip(items, rows, strict=True):
-            author_id = row.author_id
-            item["author"] = None if author_id is None else author_by_id.get(author_id)
+            key = row.author_id
+            item["author"] = None if key is None else author_by_id.get(key)
     return [BookExpanded(**item) for item in items]
 
 
