@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastgen.render.columns import (
-    INTEGER_MAX,
-    INTEGER_MIN,
     PASSWORD_HASH_LENGTH,
     column_name,
+    enum_class_name,
+    fk_column_name,
+    on_delete_sql,
+)
+from fastgen.spec.constraints import (
+    INTEGER_MAX,
+    INTEGER_MIN,
     decimal_digits,
     effective_max_length,
     effective_min_length,
     effective_pattern,
-    enum_class_name,
-    fk_column_name,
-    on_delete_sql,
 )
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fastgen.render.columns import (
+from fastgen.spec.constraints import (
     decimal_digits,
     effective_max_length,
     effective_min_length,

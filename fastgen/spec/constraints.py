@@ -1,0 +1,72 @@
+"""What the generated app enforces on a field besides the options its spec states.
+
+Email, url and password fields have lengths even when the spec gives none, text refuses NUL
+(PostgreSQL cannot store it), an int is a 32-bit INTEGER column, a decimal has default digits.
+The loader checks defaults, examples and test data against these rules, and the renderers
+declare them: one definition for both.
+"""
+
+from __future__ import annotations
+
+from fastgen.spec.model import DEFAULT_DECIMAL_PLACES, DEFAULT_MAX_DIGITS, FieldSpec, FieldType
+
+EMAIL_MAX_LENGTH = 320
+URL_MAX_LENGTH = 2083
+URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
+# PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
+# sa.Integer() is 32-bit on PostgreSQL, ids included: the API refuses what the column cannot hold.
+INTEGER_MIN = -(2**31)
+INTEGER_MAX = 2**31 - 1
+
+_DEFAULT_MAX_LENGTH = {
+    FieldType.EMAIL: EMAIL_MAX_LENGTH,
+    FieldType.URL: URL_MAX_LENGTH,
+    FieldType.PASSWORD: PASSWORD_MAX_LENGTH,
+}
+
+def length_bounds(
+    kind: FieldType, min_length: int | None, max_length: int | None
+) -> tuple[int, int | None]:
+    """(min, max) characters the app accepts for a field of `kind` with the given options."""
+    low = PASSWORD_MIN_LENGTH if kind is FieldType.PASSWORD and min_length is None else min_length
+    high = max_length if max_length is not None else _DEFAULT_MAX_LENGTH.get(kind)
+    return low or 0, high
+
+
+def app_pattern(kind: FieldType, pattern: str | None) -> str | None:
+    """The pattern the app checks: the spec's, else the URL shape for url, no NUL for str/text."""
+    if pattern is not None:
+        return pattern
+    if kind is FieldType.URL:
+        return URL_PATTERN
+    if kind in (FieldType.STR, FieldType.TEXT):
+        return NO_NUL_PATTERN
+    return None
+
+
+def effective_max_length(field: FieldSpec) -> int | None:
+    return length_bounds(field.type, field.min_length, field.max_length)[1]
+
+
+def effective_min_length(field: FieldSpec) -> int | None:
+    if field.type is FieldType.PASSWORD and field.min_length is None:
+        return PASSWORD_MIN_LENGTH
+    return field.min_length
+
+
+def effective_pattern(field: FieldSpec) -> str | None:
+    return app_pattern(field.type, field.pattern)
+
+
+def digits_and_places(max_digits: int | None, decimal_places: int | None) -> tuple[int, int]:
+    return (
+        DEFAULT_MAX_DIGITS if max_digits is None else max_digits,
+        DEFAULT_DECIMAL_PLACES if decimal_places is None else decimal_places,
+    )
+
+
+def decimal_digits(field: FieldSpec) -> tuple[int, int]:
+    return digits_and_places(field.max_digits, field.decimal_places)
