@@ -8,6 +8,8 @@ declare them: one definition for both.
 
 from __future__ import annotations
 
+import re
+
 from fastgen.spec.model import DEFAULT_DECIMAL_PLACES, DEFAULT_MAX_DIGITS, FieldSpec, FieldType
 
 EMAIL_MAX_LENGTH = 320
@@ -26,6 +28,19 @@ _DEFAULT_MAX_LENGTH = {
     FieldType.URL: URL_MAX_LENGTH,
     FieldType.PASSWORD: PASSWORD_MAX_LENGTH,
 }
+
+# An address the generated app's EmailStr (pydantic with email-validator) accepts as it is: ASCII
+# dot-atom local part, a domain of two or more labels whose last one ends with a letter, no
+# domain email-validator reserves. Stricter on purpose: what passes here passes there.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_SHAPE = re.compile(
+    rf"^(?P<local>{_ATEXT}(?:\.{_ATEXT})*)@(?P<domain>(?:{_LABEL}\.)+{_LABEL})$"
+)
+_RESERVED_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+_LOCAL_MAX_LENGTH = 64
+_ADDRESS_MAX_LENGTH = 254
+
 
 def length_bounds(
     kind: FieldType, min_length: int | None, max_length: int | None
@@ -70,3 +85,22 @@ def digits_and_places(max_digits: int | None, decimal_places: int | None) -> tup
 
 def decimal_digits(field: FieldSpec) -> tuple[int, int]:
     return digits_and_places(field.max_digits, field.decimal_places)
+
+
+def email_problem(value: str) -> str | None:
+    """Why the app would refuse `value` as an email address, or None."""
+    match = EMAIL_SHAPE.fullmatch(value)
+    if match is None:
+        return "is not an email address"
+    domain = match["domain"]
+    last = domain.rsplit(".", 1)[1]
+    if not last[-1].isalpha() or last.lower() in _RESERVED_DOMAINS:
+        return f"is not an email address (the domain '{domain}' cannot receive mail)"
+    if len(match["local"]) > _LOCAL_MAX_LENGTH or len(value) > _ADDRESS_MAX_LENGTH:
+        return "is too long for an email address"
+    return None
+
+
+def email_as_returned(value: str) -> bool:
+    """The app returns email addresses with the domain in lowercase: is `value` one already?"""
+    return value.rpartition("@")[2] == value.rpartition("@")[2].lower()
