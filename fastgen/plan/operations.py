@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fastgen.render.columns import effective_max_length, fk_column_name, link_table, on_delete_sql
+from fastgen.render.columns import fk_column_name, link_table, on_delete_sql
+from fastgen.spec.constraints import effective_max_length
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 
 

@@ -10,22 +10,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fastgen.spec import capacity, names
+from fastgen.spec import names
+from fastgen.spec.constraints import decimal_digits, effective_max_length
 from fastgen.spec.links import association_table
 from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, ResourceSpec
 
-DEFAULT_DECIMAL = (10, 2)
-EMAIL_MAX_LENGTH = capacity.TYPE_MAX_LENGTH[FieldType.EMAIL]
-URL_MAX_LENGTH = capacity.TYPE_MAX_LENGTH[FieldType.URL]
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
-# PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
-NO_NUL_PATTERN = r"^[^\x00]*$"
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = capacity.TYPE_MAX_LENGTH[FieldType.PASSWORD]
 PASSWORD_HASH_LENGTH = 255
-# sa.Integer() is 32-bit on PostgreSQL, ids included: the API refuses what the column cannot hold.
-INTEGER_MIN = capacity.INTEGER_MIN
-INTEGER_MAX = capacity.INTEGER_MAX
 
 # Constraint and index names follow one convention, in the revisions fastgen writes and in the
 # generated app's metadata alike (`fastgen new` renders it into app/__init__.py), so that a
@@ -46,41 +36,6 @@ LINK_ON_DELETE = "CASCADE"  # a link row goes with either of the rows it links
 
 def enum_class_name(resource: ResourceSpec, field: FieldSpec) -> str:
     return names.enum_class_name(resource.resource, field.name)
-
-
-def decimal_digits(field: FieldSpec) -> tuple[int, int]:
-    return (
-        field.max_digits if field.max_digits is not None else DEFAULT_DECIMAL[0],
-        field.decimal_places if field.decimal_places is not None else DEFAULT_DECIMAL[1],
-    )
-
-
-def effective_max_length(field: FieldSpec) -> int | None:
-    if field.max_length is not None:
-        return field.max_length
-    if field.type is FieldType.EMAIL:
-        return EMAIL_MAX_LENGTH
-    if field.type is FieldType.URL:
-        return URL_MAX_LENGTH
-    if field.type is FieldType.PASSWORD:
-        return PASSWORD_MAX_LENGTH
-    return None
-
-
-def effective_pattern(field: FieldSpec) -> str | None:
-    if field.pattern is not None:
-        return field.pattern
-    if field.type is FieldType.URL:
-        return URL_PATTERN
-    if field.type in (FieldType.STR, FieldType.TEXT):
-        return NO_NUL_PATTERN
-    return None
-
-
-def effective_min_length(field: FieldSpec) -> int | None:
-    if field.type is FieldType.PASSWORD and field.min_length is None:
-        return PASSWORD_MIN_LENGTH
-    return field.min_length
 
 
 def column_name(field: FieldSpec) -> str:

@@ -59,6 +59,11 @@ def _chunks(units: list[str]) -> list[str]:
     return parts
 
 
+def quoted(text: str) -> str:
+    """`text` as one double-quoted Python string literal, however long."""
+    return '"' + "".join(_escape(char) for char in text) + '"'
+
+
 def py_str(text: str) -> str:
     """`text` as a double-quoted Python string literal (implicitly concatenated parts when
     long: an atom wherever an expression may stand)."""

@@ -9,19 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastgen.render.columns import (
-    INTEGER_MAX,
-    INTEGER_MIN,
     PASSWORD_HASH_LENGTH,
     column_name,
-    decimal_digits,
-    effective_max_length,
-    effective_min_length,
-    effective_pattern,
     enum_class_name,
     fk_column_name,
     on_delete_sql,
 )
 from fastgen.render.literals import py_value
+from fastgen.spec.constraints import (
+    INTEGER_MAX,
+    INTEGER_MIN,
+    decimal_digits,
+    effective_max_length,
+    effective_min_length,
+    effective_pattern,
+)
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 
 PY_TYPES: dict[FieldType, str] = {

@@ -7,7 +7,6 @@ targets) to the values the blueprints need; `render_resource` renders the bluepr
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from fastgen.render.model_fields import (
 )
 from fastgen.spec.model import FieldType, Operation, ResourceSpec
 from fastgen.spec.names import snake_case
+from fastgen.spec.patterns import ALPHANUMERIC
 from fastgen.state import ProjectState
 
 # blueprint name -> output path (formatted with the resource's module name)
@@ -150,6 +150,8 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         )
     creatable = [*writable, *write_only, *passwords]
     payload_fields = [f for f in spec.fields if not f.read_only]
+    field_samples = {f.name: samples.sample(f) for f in payload_fields}
+    uses_counter, sample_imports = samples.uses(list(field_samples.values()))
     unique_fields = [f.name for f in spec.fields if f.unique and not f.read_only]
     module = module_name(spec)
     page = spec.limits.page_size
@@ -204,20 +206,16 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "enums": enums,
         "imports": sorted(imports),
         "parents": parents,
-        "samples": [(f.name, samples.sample(f)) for f in payload_fields],
+        "samples": [(f.name, field_samples[f.name].source) for f in payload_fields],
         "invalid_cases": [c for f in payload_fields for c in samples.invalid_cases(f)],
         "boundary_cases": [c for f in payload_fields for c in samples.boundary_cases(f)],
         "unique_fields": unique_fields,
         "readable_checks": _readable_checks(spec),
-        "update_field": _update_field(spec),
+        "update_field": _update_field(spec, field_samples),
         "page_default": page.default,
         "page_max": page.max,
-        "uses_uuid_sample": any(
-            f.type is FieldType.UUID and f.example is None for f in payload_fields
-        ),
-        "uses_vary": any(f.pattern is not None and f.unique for f in payload_fields),
-        "uses_counter": any(re.search(r"\bn\b", samples.sample(f)) for f in payload_fields),
-        "uses_text": any("text(" in samples.sample(f) for f in payload_fields),
+        "uses_counter": uses_counter,
+        "sample_imports": sample_imports,
     }
 
 
@@ -258,14 +256,18 @@ def _readable_checks(spec: ResourceSpec) -> list[tuple[str, str]]:
     return checks
 
 
-def _update_field(spec: ResourceSpec) -> str | None:
-    """A plain writable field the update test can change to a second sample value."""
-    for field in spec.fields:
-        if field.read_only or field.write_only or field.type is FieldType.PASSWORD:
-            continue
-        if field.type in (FieldType.STR, FieldType.TEXT, FieldType.INT) and field.pattern is None:
-            return field.name
-    return None
+def _update_field(spec: ResourceSpec, field_samples: dict[str, samples.Sample]) -> str | None:
+    """A plain writable field the update test can change to a second sample value: one whose
+    sample varies from call to call when there is one."""
+    candidates = [
+        field.name
+        for field in spec.fields
+        if not (field.read_only or field.write_only)
+        and field.type in (FieldType.STR, FieldType.TEXT, FieldType.INT)
+    ]
+    varying = [name for name in candidates if field_samples[name].counter]
+    chosen = varying or candidates
+    return chosen[0] if chosen else None
 
 
 def render_resource(
@@ -282,4 +284,4 @@ def render_resource(
 
 def render_factories_init(env: jinja2.Environment) -> tuple[str, str]:
     blueprint, path = FACTORIES_INIT
-    return path, env.get_template(blueprint).render()
+    return path, env.get_template(blueprint).render(text_alphabet=ALPHANUMERIC)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import keyword
 import math
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
+
+from pydantic import ValidationError
 
 from fastgen.spec.capacity import (
     INTEGER_MAX,
@@ -15,14 +18,16 @@ from fastgen.spec.capacity import (
     MAX_NUMERIC_PRECISION,
     TYPE_MAX_LENGTH,
 )
-from fastgen.spec.defaults import BOUNDS, NUMERIC, STRINGY, default_problem
+from fastgen.spec.defaults import BOUNDS, NUMERIC, STRINGY, default_problem, value_problem
 from fastgen.spec.model import (
     DEFAULT_DECIMAL_PLACES,
     DEFAULT_MAX_DIGITS,
     FieldSpec,
     FieldType,
 )
+from fastgen.spec.patterns import engine_problem
 from fastgen.spec.reserved import attribute_name_problem, enum_value_problem
+from fastgen.spec.sampling import refusals
 from fastgen.spec.source import (
     Entry,
     Report,
@@ -49,6 +54,7 @@ LIST_PARAMETERS = ("limit", "offset", "sort", "include")
 _BOOL_OPTIONS = ("optional", "unique", "index", "read_only", "write_only", *LIST_OPTIONS)
 _INT_OPTIONS = {"min_length": 0, "max_length": 1, "max_digits": 1, "decimal_places": 0}
 _LENGTH = ("min_length", "max_length", "pattern")
+_LARGEST_BOUND = sys.float_info.max  # bounds are compared with floats too
 _DIGITS = ("max_digits", "decimal_places")
 
 # loc tuple (as pydantic reports it) -> (dotted path, span), used to locate pydantic errors.
@@ -115,6 +121,7 @@ class FieldChecker:
         self.opts: dict[str, _Option] = {}
         self.present: dict[str, Entry] = {}
         self.type: FieldType | None = None
+        self._first_diagnostic = len(report.diagnostics)
 
     def error(self, at: Span, option: str | None, message: str, hint: str | None = None) -> None:
         path = f"{self.path}.{option}" if option else self.path
@@ -225,7 +232,7 @@ class FieldChecker:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 self.error(node.span, key, f"{key} must be a number, got {describe(node)}")
                 return _BAD
-            if not math.isfinite(value):
+            if abs(value) > _LARGEST_BOUND or not math.isfinite(value):
                 self.error(node.span, key, f"{key} must be a finite number, got {describe(node)}")
                 return _BAD
             return value
@@ -364,6 +371,7 @@ class FieldChecker:
         self._pattern()
         self._both("ge", "gt", "lower bound")
         self._both("le", "lt", "upper bound")
+        self._whole_bounds()
         self._lengths()
         self._bounds()
         self._digits()
@@ -372,6 +380,8 @@ class FieldChecker:
         self._capacity()
         if "default" in self.opts:
             self._default(self.opts["default"])
+        self._example()
+        self._samples()
 
     def _both(self, a: str, b: str, what: str) -> None:
         if a in self.opts and b in self.opts:
@@ -392,6 +402,18 @@ class FieldChecker:
             re.compile(option.value)
         except re.error as error:
             self.error(option.span, "pattern", f"invalid regular expression: {error}")
+            self.opts.pop("pattern")
+            return
+        problem = engine_problem(option.value)
+        if problem is not None:
+            self.error(
+                option.span,
+                "pattern",
+                f"the generated app's regex engine refuses this pattern: {problem}",
+                "the app checks patterns with pydantic's Rust regex engine: no look-around, "
+                "back-references, atomic groups or possessive repeats; write the end of the "
+                "value as $, not \\Z",
+            )
             self.opts.pop("pattern")
 
     def _value(self, key: str) -> Any:
@@ -580,6 +602,53 @@ class FieldChecker:
             message, hint = problem
             self.error(option.span, "default", message, hint)
             self.opts.pop("default")
+
+    def _whole_bounds(self) -> None:
+        """The app compares an int with its bounds as ints: a fraction (or a float beyond what
+        an int64 holds) makes the generated model fail to load."""
+        if self.type is not FieldType.INT:
+            return
+        for key in BOUNDS:
+            option = self.opts.get(key)
+            value = None if option is None else option.value
+            if option is None or not isinstance(value, float):
+                continue
+            if value.is_integer() and abs(value) < 2**63:
+                continue
+            whole = math.ceil(value) if key in ("ge", "gt") else math.floor(value)
+            hint = f"e.g. {key}: {whole}" if abs(whole) < 2**63 else "use a smaller whole number"
+            self.error(
+                option.span, key, f"{key} of an int field must be a whole number, got {value}", hint
+            )
+            self.opts.pop(key)
+
+    # -- example and test data: what the generated tests can send
+    def _example(self) -> None:
+        option = self.opts.get("example")
+        if option is None or option.value is None:
+            return
+        assert self.type is not None
+        opts = {k: o.value for k, o in self.opts.items()}
+        problem = value_problem(self.type, option.value, opts, "example")
+        if problem is not None:
+            message, hint = problem
+            self.error(option.span, "example", message, hint)
+            self.opts.pop("example")
+
+    def _samples(self) -> None:
+        """The generated factory must be able to fill the field (see fastgen.spec.sampling);
+        checked only once the field has no other problem."""
+        if self.report.diagnostics[self._first_diagnostic :]:
+            return
+        data = {key: option.value for key, option in self.opts.items()}
+        try:
+            field = FieldSpec.model_validate({"name": self.name, **data})
+        except ValidationError:
+            return  # reported when the spec is built
+        for refusal in refusals(field):
+            option = self.opts.get(refusal.option)
+            at = option.span if option is not None else self.entry.key_span
+            self.error(at, refusal.option, refusal.message, refusal.hint)
 
 
 class _Bad:

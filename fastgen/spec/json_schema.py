@@ -201,8 +201,9 @@ def _option_schemas() -> dict[str, Schema]:
         "pattern": {
             "type": _nullable("string"),
             "description": (
-                "Regular expression (Python syntax) the value must match (str, text, email, url, "
-                "password). Give an 'example' that matches it: generated tests use it."
+                "Regular expression the value must match (str, text, email, url, password), in "
+                "the syntax both Python and the app's regex engine accept: no look-around or "
+                "back-references; searched anywhere in the value unless anchored with ^ and $."
             ),
         },
         "ge": _bound("Lower bound, inclusive: value >= ge (int, float, decimal)."),
@@ -255,7 +256,10 @@ def _option_schemas() -> dict[str, Schema]:
             "description": "Documentation of the field, shown in the OpenAPI schema.",
         },
         "example": {
-            "description": "Example value for the OpenAPI schema and the generated test data."
+            "description": (
+                "An example value; it must satisfy every constraint of the field. The generated "
+                "test data uses it for a field that is not unique."
+            )
         },
         "renamed_from": {
             "type": _nullable("string"),

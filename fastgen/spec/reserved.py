@@ -217,12 +217,12 @@ STR_METHODS: frozenset[str] = frozenset(name for name in dir(str) if not name.st
 # own use (tests/render/test_generated_names.py keeps this list complete).
 RESERVED_CLASS_NAMES: frozenset[str] = frozenset(
     """
-    ACCESS APIRouter Annotated Any AppError AsyncClient AsyncSession BaseModel CanCreate
-    CanDelete CanList CanRead CanUpdate ClientFor Collection ColumnElement ConfigDict
+    ACCESS ALPHANUMERIC APIRouter Annotated Any AppError AsyncClient AsyncSession BaseModel
+    CanCreate CanDelete CanList CanRead CanUpdate ClientFor Collection ColumnElement ConfigDict
     ConflictError DateTime Decimal Depends EmailStr ErrorDetail Field FilterInt FilterText Grant
     HTTPException IntegrityError JSON KINDS Literal MISSING MakeUser NotFoundError PATH Path Query
     ROLES Relationship Request Response SQLModel SUCCESS Select Self Sequence Session SessionDep
-    Settings SettingsDep StrEnum String Text TimeOfDay UtcDatetime
+    Settings SettingsDep StrEnum String Text TimeOfDay UTC UtcDatetime
     """.split()  # noqa: SIM905  (a list of words reads better as words)
 )
 

@@ -52,6 +52,8 @@ LONG_TEXT = (
 _NO_INDEX = (FieldType.PASSWORD, FieldType.JSON)
 _STRINGY = (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL, FieldType.PASSWORD)
 _NUMERIC = (FieldType.INT, FieldType.FLOAT, FieldType.DECIMAL)
+_SMALL_DOMAIN = (FieldType.BOOL, FieldType.ENUM)
+"""Types too few values of which exist for the generated tests' rows: unique is refused."""
 
 
 def _variants(kind: FieldType) -> Iterator[dict[str, Any]]:
@@ -60,8 +62,9 @@ def _variants(kind: FieldType) -> Iterator[dict[str, Any]]:
     yield {"optional": True}
     yield {"description": 'says "hi"\n\tand \\ more'}
     yield {"description": LONG_TEXT, "optional": True}
-    if kind not in _NO_INDEX:
+    if kind not in (*_NO_INDEX, *_SMALL_DOMAIN):
         yield {"unique": True}
+    if kind not in _NO_INDEX:
         yield {"index": True}
         yield {"sortable": True}
         yield {"filterable": True}
@@ -71,14 +74,14 @@ def _variants(kind: FieldType) -> Iterator[dict[str, Any]]:
     if DEFAULTS[kind] is not None:
         yield {"default": DEFAULTS[kind]}
         yield {"default": DEFAULTS[kind], "optional": True, "sortable": kind not in _NO_INDEX}
-    if kind in _STRINGY and kind is not FieldType.PASSWORD:
+    if kind in (FieldType.STR, FieldType.TEXT):
         yield {"pattern": "^[a-z]+$", "example": "abc"}
         yield {"pattern": "^[a-z]+$", "example": "abc", "unique": True}
     if kind in _STRINGY:
-        yield {"min_length": 10, "max_length": 20}
+        yield {"min_length": 10, "max_length": 40}
     if kind in _NUMERIC:
         yield {"ge": 1, "le": 9}
-        yield {"gt": 0, "lt": 10, "unique": True}
+        yield {"gt": 0, "lt": 10_000, "unique": True}
 
 
 def _field(kind: FieldType, options: dict[str, Any]) -> dict[str, Any]:
@@ -196,7 +199,9 @@ def long_name_specs() -> Iterator[dict[str, Any]]:
         options: dict[str, Any] = {"optional": True, "unique": True, "description": LONG_TEXT}
         if kind in _NO_INDEX:
             options = {"optional": True}
-        elif kind not in (FieldType.BOOL, FieldType.UUID):
+        if kind in _SMALL_DOMAIN:
+            options.pop("unique")
+        if kind not in (*_NO_INDEX, FieldType.BOOL, FieldType.UUID):
             options |= {"sortable": True, "filterable": True}
         if kind is FieldType.ENUM:
             name = "kind"

@@ -16,6 +16,7 @@ from fastgen.errors import SpecError, UsageError
 from fastgen.spec.edit import ColumnOptions, NewColumn, add_field, column_entry, remove_field
 from fastgen.spec.load import load_spec_text
 from fastgen.spec.model import FieldSpec, FieldType, ResourceSpec
+from fastgen.spec.sampling import UNIQUE_VALUES
 
 FLOW = """\
 # A book belongs to an author; deleting the author deletes their books.
@@ -504,8 +505,10 @@ PROSE = st.text(
 def columns(draw: st.DrawFn) -> tuple[str, ColumnOptions, dict[str, Any]]:
     kind = draw(st.sampled_from(["str", "int", "bool", "enum"]))
     optional = draw(st.booleans())
-    given: dict[str, Any] = {
-        key: True for key in ("unique", "index") if draw(st.booleans()) and kind != "bool"
+    given: dict[str, Any] = {  # a unique bool or enum leaves too few rows: the loader refuses
+        key: True
+        for key in ("unique", "index")
+        if draw(st.booleans()) and (key == "index" or kind not in ("bool", "enum"))
     }
     if draw(st.booleans()):
         given["description"] = draw(PROSE)
@@ -520,6 +523,8 @@ def columns(draw: st.DrawFn) -> tuple[str, ColumnOptions, dict[str, Any]]:
             expected["example"] = given["example"] = draw(words(low, high))
     elif kind == "int":
         low, high = draw(st.integers(-1000, 0)), draw(st.integers(1, 1000))
+        if given.get("unique"):  # enough values for the generated tests' rows
+            high = max(high, low + UNIQUE_VALUES - 1)
         given.update(ge=str(low), le=high)
         expected.update(ge=low, le=high)
         if draw(st.booleans()):

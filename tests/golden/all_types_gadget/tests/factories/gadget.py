@@ -6,8 +6,8 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from tests.factories import spell
 from tests.factories import text
-from tests.factories import vary
 
 PATH = "/gadgets"
 _counter = itertools.count(1)
@@ -18,18 +18,18 @@ async def gadget_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any
     n = next(_counter)
     payload: dict[str, Any] = {
         "name": text("name", n, 2, 80),
-        "code": vary("ABC-1234", n),
+        "code": spell(n % 1000, ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 3), "-", ("0123456789", 4)),
         "notes": text("notes", n, 0, None),
-        "quantity": 0,
+        "quantity": 1,
         "weight_kg": 1.0,
-        "price": "0.00",
+        "price": "1.00",
         "in_stock": True,
         "released_on": "2024-01-15",
         "last_seen_at": "2024-01-15T10:30:00+00:00",
         "opens_at": "10:30:00",
-        "serial": str(uuid.uuid4()),
-        "contact": f"user{n}@example.com",
-        "homepage": f"https://example.com/homepage/{n}",
+        "serial": str(uuid.UUID(int=n)),
+        "contact": ("user" + str(n) + "@example.com"),
+        "homepage": ("https://example.com/homepage/" + str(n)),
         "size": "medium",
         "specs": {"key": "value"},
         "secret": text("secret-password", n, 12, 128),

@@ -16,7 +16,7 @@ async def author_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any
     n = next(_counter)
     payload: dict[str, Any] = {
         "name": text("name", n, 1, 120),
-        "email": f"user{n}@example.com",
+        "email": ("user" + str(n) + "@example.com"),
         "bio": text("bio", n, 0, None),
         "born_on": "2024-01-15",
     }

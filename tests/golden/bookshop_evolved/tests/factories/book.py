@@ -5,8 +5,8 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from tests.factories import spell
 from tests.factories import text
-from tests.factories import vary
 from tests.factories.author import create_author
 
 PATH = "/books"
@@ -18,9 +18,9 @@ async def book_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any]:
     n = next(_counter)
     payload: dict[str, Any] = {
         "title": text("title", n, 0, 200),
-        "isbn": vary("978-3-16-148410-0", n),
+        "isbn": spell(n % 1000, ("0123456789-", 10)),
         "pages": 1,
-        "price": "0.00",
+        "price": "1.00",
         "genre": "fiction",
         "published_on": "2024-01-15",
         "stock": 1,
