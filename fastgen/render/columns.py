@@ -19,10 +19,15 @@ EMAIL_MAX_LENGTH = 320
 URL_MAX_LENGTH = 2083
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
 # PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
+# A pattern also refuses lone surrogates (UTF-8 cannot encode them): the generated models check
+# patterns with pydantic's Rust regex engine, which takes only valid Unicode.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
 PASSWORD_HASH_LENGTH = 255
+# `text` without max_length: a value of this many characters (4 UTF-8 bytes each at worst) still
+# fits a 1 MiB request body, and a page of rows stays a sane size to serve.
+TEXT_MAX_LENGTH = 100_000
 # sa.Integer() is 32-bit on PostgreSQL, ids included: the API refuses what the column cannot hold.
 INTEGER_MIN = -(2**31)
 INTEGER_MAX = 2**31 - 1
@@ -62,6 +67,8 @@ def effective_max_length(field: FieldSpec) -> int | None:
         return URL_MAX_LENGTH
     if field.type is FieldType.PASSWORD:
         return PASSWORD_MAX_LENGTH
+    if field.type is FieldType.TEXT:
+        return TEXT_MAX_LENGTH
     return None
 
 
@@ -70,7 +77,7 @@ def effective_pattern(field: FieldSpec) -> str | None:
         return field.pattern
     if field.type is FieldType.URL:
         return URL_PATTERN
-    if field.type in (FieldType.STR, FieldType.TEXT):
+    if field.type in (FieldType.STR, FieldType.TEXT, FieldType.PASSWORD):
         return NO_NUL_PATTERN
     return None
 

@@ -37,7 +37,7 @@ PY_TYPES: dict[FieldType, str] = {
     FieldType.UUID: "uuid.UUID",
     FieldType.EMAIL: "EmailStr",
     FieldType.URL: "str",
-    FieldType.JSON: "dict[str, Any]",
+    FieldType.JSON: "JsonObject",
     FieldType.PASSWORD: "str",
 }
 
@@ -52,7 +52,7 @@ PY_IMPORTS: dict[FieldType, tuple[str, ...]] = {
     FieldType.TIME: ("from app.core.clock import TimeOfDay",),
     FieldType.UUID: ("import uuid",),
     FieldType.EMAIL: ("from pydantic import EmailStr",),
-    FieldType.JSON: ("from typing import Any", "from sqlalchemy import JSON"),
+    FieldType.JSON: ("from sqlalchemy import JSON", "from app.core.types import JsonObject"),
     FieldType.TEXT: ("from sqlalchemy import Text",),
     FieldType.ENUM: ("from enum import StrEnum",),
 }

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fastgen.builtin import BUILTIN_RESOURCES
 from fastgen.render.columns import (
+    decimal_digits,
     enum_class_name,
     fk_column_name,
     link_class_name,
@@ -95,6 +97,17 @@ class LinkView:
     target: str
     target_module: str
     target_table: str
+    read_rule: str  # the target's `read` list, as the router names it
+
+
+def read_rule(spec: ResourceSpec, target: str) -> str:
+    """How the router names the `read` list of a relation's target: its own ACCESS, another
+    model's (imported under `access_alias`), or the accounts' rule in app.core.access."""
+    if target == spec.resource:
+        return 'ACCESS["read"]'
+    if target in BUILTIN_RESOURCES:
+        return "USER_READ"
+    return f'{access_alias(target)}["read"]'
 
 
 def links(spec: ResourceSpec, state: ProjectState) -> list[LinkView]:
@@ -114,6 +127,7 @@ def links(spec: ResourceSpec, state: ProjectState) -> list[LinkView]:
                 target=relation.target,
                 target_module=snake_case(relation.target),
                 target_table=tables.get(relation.target, ""),
+                read_rule=read_rule(spec, relation.target),
             )
         )
     return views
@@ -191,7 +205,17 @@ def _test_kind(field: FieldSpec) -> str:
 def _query_type(spec: ResourceSpec, field: FieldSpec) -> str:
     if field.type is FieldType.ENUM:
         return enum_class_name(spec, field)
+    if field.type is FieldType.DECIMAL:
+        # the column's own digits bound the value: `1e-200000` is a 422, not an overflow
+        digits, places = decimal_digits(field)
+        return f"Annotated[Decimal, Field(max_digits={digits}, decimal_places={places})]"
     return _QUERY_TYPES[field.type]
+
+
+def _base_type(annotation: str) -> str:
+    """`Decimal` for `list[Annotated[Decimal, Field(...)]]`: the type a filter compares."""
+    base = annotation.removeprefix("list[").removesuffix("]")
+    return base.removeprefix("Annotated[").split(",")[0]
 
 
 def filters(spec: ResourceSpec) -> list[FilterView]:
@@ -232,7 +256,7 @@ def query_imports(spec: ResourceSpec) -> list[str]:
     """Imports the filter annotations need in the router (enums come from the model module)."""
     lines = set()
     for view in [*filters(spec), *sortable(spec)]:
-        base = view.annotation.removeprefix("list[").removesuffix("]")
+        base = _base_type(view.annotation)
         if base in _QUERY_IMPORTS:
             lines.add(_QUERY_IMPORTS[base])
     return sorted(lines)
@@ -241,7 +265,7 @@ def query_imports(spec: ResourceSpec) -> list[str]:
 def query_enums(spec: ResourceSpec) -> list[str]:
     names = set()
     for view in filters(spec):
-        base = view.annotation.removeprefix("list[").removesuffix("]")
+        base = _base_type(view.annotation)
         if base not in _QUERY_TYPES.values():
             names.add(base)
     return sorted(names)
@@ -262,6 +286,9 @@ def model_imports(spec: ResourceSpec, state: ProjectState) -> list[str]:
             continue
         if relation.kind == "belongs_to" or relation.kind == "many_to_many":
             lines.add(f"from app.models.{target} import {relation.target}")
+            if relation.target not in BUILTIN_RESOURCES:  # whose read rule is app.core.access's
+                alias = access_alias(relation.target)
+                lines.add(f"from app.models.{target} import ACCESS as {alias}")
     for view in expansions(spec, state):
         if view.target == spec.resource:
             continue
@@ -293,5 +320,5 @@ def factory_imports(spec: ResourceSpec, state: ProjectState) -> list[str]:
 
 def query_aliases(spec: ResourceSpec) -> list[str]:
     """The router's constrained parameter types the filters use (FilterInt, FilterText)."""
-    used = {view.annotation.removeprefix("list[").removesuffix("]") for view in filters(spec)}
+    used = {_base_type(view.annotation) for view in filters(spec)}
     return sorted(used & {"FilterInt", "FilterText"})
