@@ -19,7 +19,7 @@ async def gadget_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any
     payload: dict[str, Any] = {
         "name": text("name", n, 2, 80),
         "code": vary("ABC-1234", n),
-        "notes": text("notes", n, 0, None),
+        "notes": text("notes", n, 0, 100000),
         "quantity": 0,
         "weight_kg": 1.0,
         "price": "0.00",

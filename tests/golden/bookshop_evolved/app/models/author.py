@@ -36,7 +36,9 @@ class AuthorBase(SQLModel):
         min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}, index=True
     )
     email: EmailStr = Field(max_length=320, unique=True)
-    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
+    bio: str | None = Field(
+        default=None, max_length=100000, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text
+    )
     born_on: date | None = Field(default=None)
     website: str | None = Field(
         default=None,
@@ -62,7 +64,9 @@ class AuthorUpdate(SQLModel):
         default=None, min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}
     )
     email: EmailStr | None = Field(default=None, max_length=320)
-    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
+    bio: str | None = Field(
+        default=None, max_length=100000, schema_extra={"pattern": "^[^\\x00]*$"}
+    )
     born_on: date | None = Field(default=None)
     website: str | None = Field(
         default=None,
