@@ -19,14 +19,15 @@ EMAIL_MAX_LENGTH = 320
 URL_MAX_LENGTH = 2083
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
 # PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
-# A pattern also refuses lone surrogates (UTF-8 cannot encode them): the generated models check
-# patterns with pydantic's Rust regex engine, which takes only valid Unicode.
+# A pattern or a length bound also refuses lone surrogates (UTF-8 cannot encode them): pydantic
+# checks both in Rust, on valid Unicode only. Every textual field has one or the other.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128  # bounds the cost of hashing what a client sends
 PASSWORD_HASH_LENGTH = 255
 # `text` without max_length: a value of this many characters (4 UTF-8 bytes each at worst) still
-# fits a 1 MiB request body, and a page of rows stays a sane size to serve.
+# fits a 1 MiB request body, and a page of rows stays a sane size to serve. The generated project
+# has it as TEXT_MAX_LENGTH in app/core/types.py (the LongText type).
 TEXT_MAX_LENGTH = 100_000
 # sa.Integer() is 32-bit on PostgreSQL, ids included: the API refuses what the column cannot hold.
 INTEGER_MIN = -(2**31)
@@ -77,7 +78,7 @@ def effective_pattern(field: FieldSpec) -> str | None:
         return field.pattern
     if field.type is FieldType.URL:
         return URL_PATTERN
-    if field.type in (FieldType.STR, FieldType.TEXT, FieldType.PASSWORD):
+    if field.type in (FieldType.STR, FieldType.TEXT):
         return NO_NUL_PATTERN
     return None
 

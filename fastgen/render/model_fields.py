@@ -103,11 +103,17 @@ def _default_source(resource: ResourceSpec, field: FieldSpec) -> str:
     return _literal(value)
 
 
+def long_text(field: FieldSpec) -> bool:
+    """A `text` field with neither max_length nor pattern of its own: typed `LongText`
+    (app/core/types.py), whose bounds are TEXT_MAX_LENGTH and no NUL characters."""
+    return field.type is FieldType.TEXT and field.max_length is None and field.pattern is None
+
+
 def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     args: list[str] = []
     min_length = effective_min_length(field)
-    max_length = effective_max_length(field)
-    pattern = effective_pattern(field)
+    max_length = None if long_text(field) else effective_max_length(field)
+    pattern = None if long_text(field) else effective_pattern(field)
     if min_length is not None:
         args.append(f"min_length={min_length}")
     if max_length is not None:
@@ -153,6 +159,8 @@ def _column_args(field: FieldSpec) -> list[str]:
 def python_type(resource: ResourceSpec, field: FieldSpec) -> str:
     if field.type is FieldType.ENUM:
         return enum_class_name(resource, field)
+    if long_text(field):
+        return "LongText"
     return PY_TYPES[field.type]
 
 
@@ -221,6 +229,8 @@ def field_imports(field: FieldSpec) -> tuple[str, ...]:
         return ()
     if field.type is FieldType.TIME and field.has_default:
         return (*PY_IMPORTS[field.type], "from datetime import time")  # time.fromisoformat
+    if long_text(field):
+        return (*PY_IMPORTS[field.type], "from app.core.types import LongText")
     return PY_IMPORTS.get(field.type, ())
 
 
