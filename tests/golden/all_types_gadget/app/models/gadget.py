@@ -19,6 +19,7 @@ from app.core.clock import TimeOfDay
 from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
 from app.core.types import JsonObject
+from app.core.types import LongText
 
 ACCESS: dict[str, tuple[str, ...]] = {
     "list": ("public",),
@@ -46,9 +47,7 @@ class GadgetBase(SQLModel):
         unique=True,
     )
     code: str = Field(schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"}, unique=True)
-    notes: str | None = Field(
-        default=None, max_length=100000, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text
-    )
+    notes: LongText | None = Field(default=None, sa_type=Text)
     quantity: int = Field(default=0, ge=0, le=10000, index=True)
     weight_kg: float = Field(gt=0, lt=500, schema_extra={"allow_inf_nan": False})
     price: Decimal = Field(ge=0, max_digits=8, decimal_places=2)
@@ -84,7 +83,7 @@ class GadgetCreate(GadgetBase):
     internal_ref: str | None = Field(
         default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
     )
-    secret: str = Field(min_length=12, max_length=128, schema_extra={"pattern": "^[^\\x00]*$"})
+    secret: str = Field(min_length=12, max_length=128)
 
 
 class GadgetUpdate(SQLModel):
@@ -96,9 +95,7 @@ class GadgetUpdate(SQLModel):
         description="Display name",
     )
     code: str | None = Field(default=None, schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"})
-    notes: str | None = Field(
-        default=None, max_length=100000, schema_extra={"pattern": "^[^\\x00]*$"}
-    )
+    notes: LongText | None = Field(default=None)
     quantity: int | None = Field(default=None, ge=0, le=10000)
     weight_kg: float | None = Field(
         default=None, gt=0, lt=500, schema_extra={"allow_inf_nan": False}
@@ -120,9 +117,7 @@ class GadgetUpdate(SQLModel):
     internal_ref: str | None = Field(
         default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
     )
-    secret: str | None = Field(
-        default=None, min_length=12, max_length=128, schema_extra={"pattern": "^[^\\x00]*$"}
-    )
+    secret: str | None = Field(default=None, min_length=12, max_length=128)
 
     @model_validator(mode="after")
     def _reject_nulls(self) -> Self:

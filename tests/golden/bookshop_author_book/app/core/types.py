@@ -3,10 +3,11 @@ never makes a row that a list or read cannot return.
 
 - `JsonObject` (the `json` field type): at most JSON_MAX_DEPTH levels of nesting and
   JSON_MAX_BYTES once serialised, no lone surrogate in a key or string, no NaN or Infinity.
-- Text: `str` and `text` fields refuse NUL characters and lone surrogates through their
-  pattern (PostgreSQL cannot store a NUL; UTF-8 cannot encode a lone surrogate); a `text` field
-  without `max_length` holds at most 100,000 characters (4 bytes each at worst: still well
-  inside a 1 MiB request body)."""
+- `LongText` (a `text` field without `max_length` or `pattern` of its own): at most
+  TEXT_MAX_LENGTH characters, no NUL.
+- Other text: `str` and `text` fields refuse NUL characters through their pattern (PostgreSQL
+  cannot store a NUL); every textual field refuses lone surrogates (UTF-8 cannot encode them)
+  through its pattern or length bound, which pydantic checks on valid Unicode only."""
 
 import json
 import math
@@ -20,6 +21,9 @@ JSON_MAX_DEPTH = 32
 """Levels of nested objects and arrays a `json` value may have (`{"a": [1]}` has 2)."""
 JSON_MAX_BYTES = 65_536
 """Size of a `json` value serialised as UTF-8 JSON, at most: 64 KiB."""
+TEXT_MAX_LENGTH = 100_000
+"""Characters a `text` field without its own `max_length` holds, at most: at 4 UTF-8 bytes each
+such a value still fits a 1 MiB request body, and a page of rows stays a sane size to serve."""
 
 
 def _storable_text(text: str, where: str) -> None:
@@ -62,3 +66,7 @@ JsonObject = Annotated[
     ),
 ]
 """A JSON object that can always be stored and served back (see the module's docstring)."""
+
+LongText = Annotated[str, Field(max_length=TEXT_MAX_LENGTH, pattern=r"^[^\x00]*$")]
+"""Text of a `text` field without bounds of its own (see TEXT_MAX_LENGTH); no NUL characters,
+which PostgreSQL cannot store."""
