@@ -472,20 +472,23 @@ def validate(
 ) -> None:
     """Check spec files and report every problem; writes nothing. Inside a project, the roles
     in `access` are checked against its `[tool.fastgen] roles`."""
-    from fastgen.errors import UsageError
+    from fastgen.errors import Diagnostic, UsageError
     from fastgen.spec.load import load_specs
 
     options = _options(ctx)
+    warnings: list[Diagnostic] = []
     try:
         try:
             roles: tuple[str, ...] | None = _project(options).roles
         except UsageError:  # not in a project: any role name is accepted
             roles = None
-        loaded = load_specs(specs, roles=roles)
+        loaded = load_specs(specs, roles=roles, warnings=warnings)
     except FastgenError as error:
         if options.debug:
             raise
         _fail(error)
+    for warning in warnings:  # the specs are valid all the same: the exit code stays 0
+        err.print(escape(warning.render()))
     for spec in loaded:
         out.print(f"ok  {escape(spec.resource)} ({len(spec.fields)} fields, table {spec.table})")
 

@@ -39,11 +39,12 @@ class Diagnostic:
     hint: str | None = None
     length: int = 1
     source_line: str | None = field(default=None, compare=False)
+    severity: str = "error"  # or "warning": reported, but the spec is still accepted
 
     def render(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}"
         subject = f"{self.path}: " if self.path else ""
-        lines = [f"{where}: error: {subject}{self.message}"]
+        lines = [f"{where}: {self.severity}: {subject}{self.message}"]
         if self.source_line is not None:
             gutter = " " * len(str(self.line))
             lines.append(f"   {self.line} | {self.source_line}")

@@ -39,7 +39,7 @@ PY_TYPES: dict[FieldType, str] = {
     FieldType.UUID: "uuid.UUID",
     FieldType.EMAIL: "EmailStr",
     FieldType.URL: "str",
-    FieldType.JSON: "dict[str, Any]",
+    FieldType.JSON: "JsonObject",
     FieldType.PASSWORD: "str",
 }
 
@@ -54,7 +54,7 @@ PY_IMPORTS: dict[FieldType, tuple[str, ...]] = {
     FieldType.TIME: ("from app.core.clock import TimeOfDay",),
     FieldType.UUID: ("import uuid",),
     FieldType.EMAIL: ("from pydantic import EmailStr",),
-    FieldType.JSON: ("from typing import Any", "from sqlalchemy import JSON"),
+    FieldType.JSON: ("from sqlalchemy import JSON", "from app.core.types import JsonObject"),
     FieldType.TEXT: ("from sqlalchemy import Text",),
     FieldType.ENUM: ("from enum import StrEnum",),
 }
@@ -99,11 +99,17 @@ def _default_source(resource: ResourceSpec, field: FieldSpec) -> str:
     return py_value(value)
 
 
+def long_text(field: FieldSpec) -> bool:
+    """A `text` field with neither max_length nor pattern of its own: typed `LongText`
+    (app/core/types.py), whose bounds are TEXT_MAX_LENGTH and no NUL characters."""
+    return field.type is FieldType.TEXT and field.max_length is None and field.pattern is None
+
+
 def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     args: list[str] = []
     min_length = effective_min_length(field)
-    max_length = effective_max_length(field)
-    pattern = effective_pattern(field)
+    max_length = None if long_text(field) else effective_max_length(field)
+    pattern = None if long_text(field) else effective_pattern(field)
     if min_length is not None:
         args.append(f"min_length={min_length}")
     if max_length is not None:
@@ -149,6 +155,8 @@ def _column_args(field: FieldSpec) -> list[str]:
 def python_type(resource: ResourceSpec, field: FieldSpec) -> str:
     if field.type is FieldType.ENUM:
         return enum_class_name(resource, field)
+    if long_text(field):
+        return "LongText"
     return PY_TYPES[field.type]
 
 
@@ -217,6 +225,8 @@ def field_imports(field: FieldSpec) -> tuple[str, ...]:
         return ()
     if field.type is FieldType.TIME and field.has_default:
         return (*PY_IMPORTS[field.type], "from datetime import time")  # time.fromisoformat
+    if long_text(field):
+        return (*PY_IMPORTS[field.type], "from app.core.types import LongText")
     return PY_IMPORTS.get(field.type, ())
 
 

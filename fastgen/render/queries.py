@@ -5,8 +5,10 @@ parameter that is not listed is refused by the generated endpoint (422)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fastgen.builtin import BUILTIN_RESOURCES
 from fastgen.render.columns import (
     enum_class_name,
     fk_column_name,
@@ -14,6 +16,7 @@ from fastgen.render.columns import (
     link_columns,
     link_table_name,
 )
+from fastgen.spec.constraints import decimal_digits
 from fastgen.spec.links import back_relation
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 from fastgen.spec.names import snake_case
@@ -95,6 +98,17 @@ class LinkView:
     target: str
     target_module: str
     target_table: str
+    read_rule: str  # the target's `read` list, as the router names it
+
+
+def read_rule(spec: ResourceSpec, target: str) -> str:
+    """How the router names the `read` list of a relation's target: its own ACCESS, another
+    model's (imported under `access_alias`), or the accounts' rule in app.core.access."""
+    if target == spec.resource:
+        return 'ACCESS["read"]'
+    if target in BUILTIN_RESOURCES:
+        return "USER_READ"
+    return f'{access_alias(target)}["read"]'
 
 
 def links(spec: ResourceSpec, state: ProjectState) -> list[LinkView]:
@@ -114,6 +128,7 @@ def links(spec: ResourceSpec, state: ProjectState) -> list[LinkView]:
                 target=relation.target,
                 target_module=snake_case(relation.target),
                 target_table=tables.get(relation.target, ""),
+                read_rule=read_rule(spec, relation.target),
             )
         )
     return views
@@ -191,7 +206,17 @@ def _test_kind(field: FieldSpec) -> str:
 def _query_type(spec: ResourceSpec, field: FieldSpec) -> str:
     if field.type is FieldType.ENUM:
         return enum_class_name(spec, field)
+    if field.type is FieldType.DECIMAL:
+        # the column's own digits bound the value: `1e-200000` is a 422, not an overflow
+        digits, places = decimal_digits(field)
+        return f"Annotated[Decimal, Field(max_digits={digits}, decimal_places={places})]"
     return _QUERY_TYPES[field.type]
+
+
+def _base_type(annotation: str) -> str:
+    """`Decimal` for `list[Annotated[Decimal, Field(...)]]`: the type a filter compares."""
+    base = annotation.removeprefix("list[").removesuffix("]")
+    return base.removeprefix("Annotated[").split(",")[0]
 
 
 def filters(spec: ResourceSpec) -> list[FilterView]:
@@ -234,7 +259,7 @@ def query_imports(spec: ResourceSpec) -> list[str]:
     need none: the router lists them as strings."""
     lines = set()
     for view in filters(spec):
-        base = view.annotation.removeprefix("list[").removesuffix("]")
+        base = _base_type(view.annotation)
         if base in _QUERY_IMPORTS:
             lines.add(_QUERY_IMPORTS[base])
     return sorted(lines)
@@ -243,7 +268,7 @@ def query_imports(spec: ResourceSpec) -> list[str]:
 def query_enums(spec: ResourceSpec) -> list[str]:
     names = set()
     for view in filters(spec):
-        base = view.annotation.removeprefix("list[").removesuffix("]")
+        base = _base_type(view.annotation)
         if base not in _QUERY_TYPES.values():
             names.add(base)
     return sorted(names)
@@ -264,6 +289,9 @@ def model_imports(spec: ResourceSpec, state: ProjectState) -> list[str]:
             continue
         if relation.kind == "belongs_to" or relation.kind == "many_to_many":
             lines.add(f"from app.models.{target} import {relation.target}")
+            if relation.target not in BUILTIN_RESOURCES:  # whose read rule is app.core.access's
+                alias = access_alias(relation.target)
+                lines.add(f"from app.models.{target} import ACCESS as {alias}")
     for view in expansions(spec, state):
         if view.target == spec.resource:
             continue
@@ -282,10 +310,12 @@ def access_alias(resource: str) -> str:
     return f"{snake_case(resource).upper()}_ACCESS"
 
 
-def factory_imports(spec: ResourceSpec, state: ProjectState) -> list[str]:
-    """Factories of other resources the generated tests of includes, links and parent filters
-    create rows with."""
-    modules = {view.target_module for view in expansions(spec, state)}
+def factory_imports(
+    spec: ResourceSpec, state: ProjectState, referenced: Iterable[str] = ()
+) -> list[str]:
+    """Factories of other resources the generated tests of includes, links, parent filters and
+    `referenced` modules (the hidden rows of the reference tests) create rows with."""
+    modules = {view.target_module for view in expansions(spec, state)} | set(referenced)
     modules |= {view.target_module for view in links(spec, state)}
     modules |= {view.parent_module for view in filters(spec) if view.parent_module}
     modules.discard(snake_case(spec.resource))
@@ -295,5 +325,5 @@ def factory_imports(spec: ResourceSpec, state: ProjectState) -> list[str]:
 
 def query_aliases(spec: ResourceSpec) -> list[str]:
     """The router's constrained parameter types the filters use (FilterInt, FilterText)."""
-    used = {view.annotation.removeprefix("list[").removesuffix("]") for view in filters(spec)}
+    used = {_base_type(view.annotation) for view in filters(spec)}
     return sorted(used & {"FilterInt", "FilterText"})

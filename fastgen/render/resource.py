@@ -49,6 +49,7 @@ class ParentView:
     module: str
     resource: str
     optional: bool
+    read_rule: str  # the parent's `read` list, as the router names it (queries.read_rule)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,20 @@ class OperationView:
     @property
     def allow_args(self) -> str:
         return ", ".join(f'"{subject}"' for subject in self.subjects)
+
+
+@dataclass(frozen=True)
+class ReferenceCase:
+    """A foreign key or link whose target rows a caller may be unable to read: the generated
+    tests check that such a row is referenced no more than, and answered like, a missing one.
+    The caller ("stranger") holds every role but those of the target's `read` list."""
+
+    kind: str  # belongs_to (a foreign key column) or many_to_many (a link endpoint)
+    name: str  # the column (folder_id) or the link's path segment (labels)
+    target: str
+    target_module: str
+    read_roles: tuple[str, ...]  # the roles of the target's `read` list: the stranger lacks them
+    on_update: bool  # the stranger may update their own row (PATCH of the column, links)
 
 
 _SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204}
@@ -146,6 +161,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
                 module=snake_case(relation.target),
                 resource=relation.target,
                 optional=relation.optional,
+                read_rule=queries.read_rule(spec, relation.target),
             )
         )
     creatable = [*writable, *write_only, *passwords]
@@ -167,6 +183,17 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "read_only_names": [f.name for f in spec.fields if f.read_only],
         "access": {op.name: op.subjects for op in operations},
         "links": queries.links(spec, state),
+        "reference_cases": reference_cases(spec, state),
+        "list_beyond_read": spec.access.beyond_read(Operation.LIST),
+        "update_beyond_read": spec.access.beyond_read(Operation.UPDATE),
+        "datetime_fields": [f.name for f in payload_fields if f.type is FieldType.DATETIME],
+        "json_fields": [f.name for f in payload_fields if f.type is FieldType.JSON],
+        "textual_fields": [
+            f.name
+            for f in payload_fields
+            if f.type
+            in (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL, FieldType.PASSWORD)
+        ],
         "expand": queries.expansions(spec, state),
         "filters": queries.filters(spec),
         "sortable": queries.sortable(spec),
@@ -174,7 +201,9 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "query_enums": queries.query_enums(spec),
         "query_aliases": queries.query_aliases(spec),
         "model_imports": queries.model_imports(spec, state),
-        "factory_imports": queries.factory_imports(spec, state),
+        "factory_imports": queries.factory_imports(
+            spec, state, [case.target_module for case in reference_cases(spec, state)]
+        ),
         "test_kinds": {
             view.attribute: view.kind for view in [*queries.filters(spec), *queries.sortable(spec)]
         },
@@ -200,6 +229,9 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "passwords": [
             (f.name, column_name(f)) for f in spec.fields if f.type is FieldType.PASSWORD
         ],
+        "optional_passwords": [
+            f.name for f in spec.fields if f.type is FieldType.PASSWORD and f.optional
+        ],
         "creatable": creatable,
         "password_views": passwords,
         "not_null_on_update": [f.name for f in creatable if f.required],
@@ -217,6 +249,56 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "uses_counter": uses_counter,
         "sample_imports": sample_imports,
     }
+
+
+_USER_READ = ("owner", "admin")  # app.core.access.USER_READ: an account is read by itself, admins
+
+
+def _read_subjects(target: str, state: ProjectState) -> tuple[str, ...]:
+    spec = state.resources.get(target)
+    return _USER_READ if spec is None else spec.access.read
+
+
+def _allows_stranger(subjects: tuple[str, ...], read_roles: tuple[str, ...]) -> bool:
+    """A stranger (every role but `read_roles`, owner of their own rows) passes `subjects`."""
+    return any(s in ("public", "authenticated", "owner") or s not in read_roles for s in subjects)
+
+
+def reference_cases(spec: ResourceSpec, state: ProjectState) -> list[ReferenceCase]:
+    """Foreign keys and links to targets whose `read` rule may hide a row from a stranger (no
+    `public`, no `authenticated`), where the stranger may create the row (and its other
+    required parents) that references it."""
+    required = [r for r in spec.relations if r.kind == "belongs_to" and not r.optional]
+    cases = []
+    for relation in spec.relations:
+        if relation.kind not in ("belongs_to", "many_to_many"):
+            continue
+        read = _read_subjects(relation.target, state)
+        if {"public", "authenticated"} & set(read):
+            continue
+        roles = tuple(s for s in read if s not in ("owner",))
+        others = [r for r in required if r is not relation]
+        if not _allows_stranger(spec.access.create, roles) or not all(
+            _allows_stranger(_read_subjects(other.target, state), roles)
+            and (
+                other.target not in state.resources
+                or _allows_stranger(state.resources[other.target].access.create, roles)
+            )
+            for other in others
+        ):
+            continue
+        name = fk_column_name(relation) if relation.kind == "belongs_to" else relation.name
+        cases.append(
+            ReferenceCase(
+                kind=relation.kind,
+                name=name,
+                target=relation.target,
+                target_module=snake_case(relation.target),
+                read_roles=roles,
+                on_update=_allows_stranger(spec.access.update, roles),
+            )
+        )
+    return cases
 
 
 def _matrix(operations: list[OperationView], limited: list[OperationView]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ EMAIL_MAX_LENGTH = TYPE_MAX_LENGTH[FieldType.EMAIL]
 URL_MAX_LENGTH = TYPE_MAX_LENGTH[FieldType.URL]
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s\x00]*$"
 # PostgreSQL text cannot hold NUL characters: text without a pattern of its own refuses them.
+# A pattern or a length bound also refuses lone surrogates (UTF-8 cannot encode them): pydantic
+# checks both in Rust, on valid Unicode only. Every textual field has one or the other.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = TYPE_MAX_LENGTH[FieldType.PASSWORD]

@@ -103,12 +103,14 @@ def load_specs(
     known_resources: KnownResources = (),
     roles: Collection[str] | None = None,
     texts: Mapping[Path, str] | None = None,
+    warnings: list[Diagnostic] | None = None,
 ) -> list[ResourceSpec]:
     """Load several spec files whose relations may refer to each other.
 
     `texts` gives the content of some paths instead of the disk (a spec about to be edited).
     A spec being loaded replaces the applied spec of the same resource in `known_resources`.
-    Diagnostics of all files are collected and raised together as one `SpecError`.
+    Diagnostics of all files are collected and raised together as one `SpecError`; warnings
+    (the specs are accepted all the same) are appended to `warnings` when it is given.
     """
     drafts: list[_Draft] = []
     unreadable: list[Diagnostic] = []
@@ -127,6 +129,8 @@ def load_specs(
         raise SpecError(unreadable + error.diagnostics) from None
     if unreadable:
         raise SpecError(unreadable)
+    if warnings is not None:
+        warnings.extend(w for draft in drafts for w in draft.report.warnings)
     return specs
 
 

@@ -158,6 +158,19 @@ class Access(_Frozen):
         result: tuple[str, ...] = getattr(self, operation.value)
         return result
 
+    def beyond_read(self, operation: Operation) -> tuple[str, ...]:
+        """The subjects of `operation` that let some caller reach rows the `read` rule hides
+        from them: `authenticated` when reading needs a role, a role or `owner` when reading is
+        only for the owner, `owner` when reading needs a role."""
+        read = set(self.read)
+
+        def covered(subject: str) -> bool:
+            if "public" in read or subject in read:
+                return True
+            return subject != "public" and "authenticated" in read
+
+        return tuple(subject for subject in self.subjects(operation) if not covered(subject))
+
 
 class ResourceSpec(_Frozen):
     """A loaded, normalised resource spec. Defaults (table, path) are already filled in."""

@@ -220,9 +220,10 @@ RESERVED_CLASS_NAMES: frozenset[str] = frozenset(
     ACCESS ALPHANUMERIC APIRouter Annotated Any AppError AsyncClient AsyncSession BaseModel
     CanCreate CanDelete CanList CanRead CanUpdate ClientFor Collection ColumnElement ConfigDict
     ConflictError DateTime Decimal Depends EmailStr ErrorDetail Field FilterInt FilterText Grant
-    HTTPException IntegrityError JSON KINDS Literal MISSING MakeUser NotFoundError PATH Path Query
-    ROLES Relationship Request Response SQLModel SUCCESS Select Self Sequence Session SessionDep
-    Settings SettingsDep StrEnum String Text TimeOfDay UTC UtcDatetime
+    HTTPException IntegrityError JSON JsonObject KINDS Literal LongText MISSING MakeUser
+    NotFoundError PATH Path Query ROLES Relationship Request Response SQLModel SUCCESS Select Self
+    Sequence Session SessionDep Settings SettingsDep StrEnum String Text TimeOfDay UTC UtcDatetime
+    Visibility VisibilityDep
     """.split()  # noqa: SIM905  (a list of words reads better as words)
 )
 
@@ -241,7 +242,9 @@ ROUTER_LOCALS: frozenset[str] = frozenset(
         "payload",
         "session",
         "settings",
+        "status",
         "utcnow",
+        "visibility",
     }
 )
 

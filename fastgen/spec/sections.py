@@ -8,7 +8,7 @@ from typing import Any
 
 from fastgen.spec.capacity import MAX_COUNT
 from fastgen.spec.fields import Where
-from fastgen.spec.model import RATE_LIMIT_PATTERN, Operation, PageSize
+from fastgen.spec.model import DEFAULT_ACCESS, RATE_LIMIT_PATTERN, Access, Operation, PageSize
 from fastgen.spec.source import (
     Entry,
     Report,
@@ -88,7 +88,30 @@ def check_access(
         if subjects is not None:
             where[("access", entry.key)] = (path, entry.value.span)
             result[entry.key] = subjects
+    _warn_list_wider_than_read(report, mapping, result)
     return result
+
+
+def _warn_list_wider_than_read(
+    report: Report, mapping: YMap, access: dict[str, tuple[str, ...]]
+) -> None:
+    """A list only ever holds the rows the caller may read (the generated code ANDs both
+    rules), but a `list` rule that lets in callers the `read` rule keeps out is likely a
+    mistake: say so where the list rule is (or the read rule, when list is the default)."""
+    rules = {key: access[key] for key in ("list", "read") if key in access}
+    wider = Access(**rules).beyond_read(Operation.LIST)
+    if not wider:
+        return
+    entry = mapping.get("list") or mapping.get("read")
+    assert entry is not None  # the default list rule is the default read rule
+    read = ", ".join(access.get("read", DEFAULT_ACCESS))
+    report.warning(
+        entry.value.span,
+        f"access.{entry.key}",
+        f"list lets in {', '.join(wider)}, which read does not ([{read}]): "
+        "their lists hold only the rows they may read",
+        "make list no wider than read, e.g. list: [" + read + "]",
+    )
 
 
 def _subjects(

@@ -117,11 +117,20 @@ class Report:
     file: str
     text: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)  # the spec is accepted all the same
 
     def __post_init__(self) -> None:
         self._lines = self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def error(self, at: Span | None, path: str, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(self._located(at, path, message, hint, "error"))
+
+    def warning(self, at: Span | None, path: str, message: str, hint: str | None = None) -> None:
+        self.warnings.append(self._located(at, path, message, hint, "warning"))
+
+    def _located(
+        self, at: Span | None, path: str, message: str, hint: str | None, severity: str
+    ) -> Diagnostic:
         span = at or TOP
         line = max(span.line, 0)
         col = max(span.col, 0)
@@ -131,17 +140,16 @@ class Report:
         else:
             length = len(source.rstrip()) - col if source is not None else 1
         source = _excerpt(source, col)
-        self.diagnostics.append(
-            Diagnostic(
-                file=self.file,
-                line=line + 1,
-                col=col + 1,
-                path=_printable(path),
-                message=_printable(message),
-                hint=None if hint is None else _printable(hint),
-                length=max(1, length),
-                source_line=source,
-            )
+        return Diagnostic(
+            file=self.file,
+            line=line + 1,
+            col=col + 1,
+            path=_printable(path),
+            message=_printable(message),
+            hint=None if hint is None else _printable(hint),
+            length=max(1, length),
+            source_line=source,
+            severity=severity,
         )
 
     @property

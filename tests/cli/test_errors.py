@@ -227,3 +227,30 @@ def test_add_resource_help_shows_examples(run: Run) -> None:
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
     assert "Examples: fastgen add resource specs/book.yaml" in text
+
+
+WIDE_LIST_SPEC = """\
+version: 1
+resource: Memo
+fields:
+  text: str
+access:
+  list: [authenticated]
+  read: [owner, admin]
+"""
+
+
+def test_validate_warns_when_list_is_wider_than_read_and_still_exits_0(
+    run: Run, tmp_path: Path
+) -> None:
+    spec = write_spec(tmp_path, "memo.yaml", WIDE_LIST_SPEC)
+
+    result = run("validate", spec)
+
+    assert result.exit_code == 0, result.output
+    assert f"{spec}:6:9: warning: access.list: list lets in authenticated" in result.stderr
+    assert "   6 |   list: [authenticated]\n" in result.stderr
+    assert "hint: make list no wider than read, e.g. list: [owner, admin]" in result.stderr
+    assert "ok  Memo" in result.stdout
+    same = write_spec(tmp_path, "same.yaml", WIDE_LIST_SPEC.replace("[authenticated]", "[owner]"))
+    assert "warning" not in run("validate", same).stderr

@@ -134,7 +134,7 @@ def test_rename_from_a_missing_field_is_refused() -> None:
         (
             "title: {type: str, max_length: 200}",
             "title: {type: text}",
-            "~ field Book.title: type str -> text, max_length 200 -> None",
+            "~ field Book.title: type str -> text, max_length 200 -> 100000",
         ),
         (
             "pages: {type: int, optional: true}",

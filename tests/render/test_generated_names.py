@@ -109,7 +109,7 @@ def test_router_locals_are_not_module_names(world: Callable[[str], World], name:
     assert sorted(n for n in beside if module_name_problem(n.title(), n) is None) == []
 
 
-EXPAND_SUFFIXES = ("_query", "_by_id", "_grant", "_keys")
+EXPAND_SUFFIXES = ("_query", "_by_id", "_grant", "_keys", "_readable")
 
 
 def test_locals_of_included_relations_cannot_coincide(world: Callable[[str], World]) -> None:

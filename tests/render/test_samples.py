@@ -26,6 +26,7 @@ from fastgen.render.samples import (
     py_text,
     sample,
 )
+from fastgen.spec import capacity
 from fastgen.spec.load import load_spec_text, load_specs
 from fastgen.spec.model import FieldSpec, FieldType, ResourceSpec
 from fastgen.spec.patterns import ALPHANUMERIC
@@ -67,6 +68,15 @@ def helpers() -> dict[str, Any]:
     return namespace
 
 
+@functools.cache
+def app_types() -> dict[str, Any]:
+    """app/core/types.py of a generated project (LongText, JsonObject), run."""
+    source = make_environment().get_template("project/app/core/types.py.jinja").render()
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    return namespace
+
+
 def model(spec: ResourceSpec) -> type[SQLModel]:
     """The spec's checked fields declared exactly as the generated Create model declares them."""
     lines = [
@@ -74,7 +84,7 @@ def model(spec: ResourceSpec) -> type[SQLModel]:
         for field in spec.fields
         if field.type in CHECKED
     ]
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = dict(app_types())
     source = DECLARATION_IMPORTS + "\n\nclass Checked(SQLModel):\n" + "\n".join(lines)
     exec(compile(source, "<model>", "exec", dont_inherit=True), namespace)
     created: type[SQLModel] = namespace["Checked"]
@@ -274,3 +284,9 @@ def test_factory_imports_are_exactly_those_used() -> None:
     assert sample(field_of("notes: text")).imports == (TEXT_IMPORT,)
     fixed = sample(field_of('code: {type: str, pattern: "^[A-Z]{3}$"}'))
     assert fixed.imports == () and not fixed.counter
+
+
+def test_the_app_bounds_long_text_as_fastgen_samples_it() -> None:
+    """Samples and boundary cases of a `text` field without max_length use fastgen's bound; the
+    generated LongText type must enforce the very same one."""
+    assert app_types()["TEXT_MAX_LENGTH"] == capacity.TEXT_MAX_LENGTH

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fastgen.errors import SpecError
+from fastgen.errors import Diagnostic, SpecError
 from fastgen.spec.load import load_spec, load_spec_text, load_specs
 from fastgen.spec.model import (
     Access,
@@ -15,6 +15,7 @@ from fastgen.spec.model import (
     FieldType,
     Limits,
     OnDelete,
+    Operation,
     PageSize,
     RelationSpec,
     ResourceSpec,
@@ -206,3 +207,49 @@ def test_belongs_to_the_built_in_user_needs_no_spec(tmp_path: Path) -> None:
         "Note",
         "Author",
     ]
+
+
+@pytest.mark.parametrize(
+    ("access", "wider"),
+    [
+        ("list: [authenticated]\n  read: [owner, admin]", "authenticated"),
+        ("list: [public]\n  read: [authenticated]", "public"),
+        ("list: [owner, editor]\n  read: [owner]", "editor"),
+        ("list: [editor]\n  read: [admin]", "editor"),
+        ("read: [owner]", "authenticated"),  # list left out: authenticated
+    ],
+)
+def test_a_list_wider_than_read_is_a_warning_not_an_error(
+    tmp_path: Path, access: str, wider: str
+) -> None:
+    text = f"version: 1\nresource: Memo\nfields:\n  text: str\naccess:\n  {access}\n"
+    warnings: list[Diagnostic] = []
+    path = tmp_path / "memo.yaml"
+    path.write_text(text)
+    [spec] = load_specs([path], warnings=warnings)
+    assert spec.access.beyond_read(Operation.LIST) == (wider,)
+    [warning] = warnings
+    assert warning.severity == "warning"
+    assert warning.path in ("access.list", "access.read")
+    assert f"list lets in {wider}, which read does not" in warning.message
+    assert warning.render().startswith(f"{path}:{warning.line}:{warning.col}: warning: ")
+
+
+@pytest.mark.parametrize(
+    "access",
+    [
+        "list: [owner, admin]\n  read: [owner, admin]",
+        "list: [owner]\n  read: [authenticated]",
+        "list: [editor]\n  read: [public]",
+        "list: [admin]\n  read: [owner, admin]",
+        "create: [admin]",
+    ],
+)
+def test_a_list_no_wider_than_read_is_not_warned_about(tmp_path: Path, access: str) -> None:
+    text = f"version: 1\nresource: Memo\nfields:\n  text: str\naccess:\n  {access}\n"
+    warnings: list[Diagnostic] = []
+    path = tmp_path / "memo.yaml"
+    path.write_text(text)
+    [spec] = load_specs([path], warnings=warnings)
+    assert spec.access.beyond_read(Operation.LIST) == ()
+    assert warnings == []

@@ -17,10 +17,14 @@ def utcnow() -> datetime:
 
 def as_utc(value: datetime) -> datetime:
     """The same instant in UTC. A naive value is taken to be UTC already: SQLite stores
-    datetimes without their offset, so rows read back from it are naive."""
+    datetimes without their offset, so rows read back from it are naive. An instant outside
+    the years 1 to 9999 in UTC (`9999-12-31T23:59:59-05:00`) is refused (a 422)."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the instant falls outside the years 1 to 9999 in UTC") from None
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]

@@ -5,7 +5,6 @@ from datetime import date
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 from typing import Self
 
 from pydantic import EmailStr
@@ -19,6 +18,8 @@ from sqlmodel import SQLModel
 from app.core.clock import TimeOfDay
 from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
+from app.core.types import JsonObject
+from app.core.types import LongText
 
 ACCESS: dict[str, tuple[str, ...]] = {
     "list": ("public",),
@@ -46,7 +47,7 @@ class GadgetBase(SQLModel):
         unique=True,
     )
     code: str = Field(schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"}, unique=True)
-    notes: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
+    notes: LongText | None = Field(default=None, sa_type=Text)
     quantity: int = Field(default=0, ge=0, le=10000, index=True)
     weight_kg: float = Field(gt=0, lt=500, schema_extra={"allow_inf_nan": False})
     price: Decimal = Field(ge=0, max_digits=8, decimal_places=2)
@@ -62,7 +63,7 @@ class GadgetBase(SQLModel):
         schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s\\x00]*$"},
     )
     size: GadgetSize = Field(default=GadgetSize.medium)
-    specs: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    specs: JsonObject | None = Field(default=None, sa_type=JSON)
 
 
 class Gadget(GadgetBase, table=True):
@@ -98,7 +99,7 @@ class GadgetUpdate(SQLModel):
         description="Display name",
     )
     code: str | None = Field(default=None, schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"})
-    notes: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
+    notes: LongText | None = Field(default=None)
     quantity: int | None = Field(default=None, ge=0, le=10000)
     weight_kg: float | None = Field(
         default=None, gt=0, lt=500, schema_extra={"allow_inf_nan": False}
@@ -116,7 +117,7 @@ class GadgetUpdate(SQLModel):
         schema_extra={"pattern": "^https?://[^\\s/$.?#][^\\s\\x00]*$"},
     )
     size: GadgetSize | None = Field(default=None)
-    specs: dict[str, Any] | None = Field(default=None)
+    specs: JsonObject | None = Field(default=None)
     internal_ref: str | None = Field(
         default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
     )

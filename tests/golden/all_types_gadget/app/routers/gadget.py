@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
+from fastapi import Response
 from fastapi import status
 from pydantic import BaseModel
 from pydantic import ConfigDict
@@ -16,6 +17,8 @@ from sqlmodel import col
 from sqlmodel import func
 from sqlmodel import select
 
+from app.core.access import Visibility
+from app.core.access import VisibilityDep
 from app.core.clock import utcnow
 from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
@@ -76,9 +79,12 @@ async def _commit(session: SessionDep, gadget: Gadget) -> Gadget:
     return gadget
 
 
-def _conditions(params: GadgetListParams, grant: Grant) -> list[ColumnElement[bool]]:
-    """The WHERE clauses the grant and the filters ask for."""
-    conditions: list[ColumnElement[bool]] = []
+def _conditions(
+    params: GadgetListParams, grant: Grant, visibility: Visibility
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses the grant and the filters ask for. A row is listed only if the caller
+    may also read it: the list rule AND the read rule."""
+    conditions: list[ColumnElement[bool]] = [visibility.rows(Gadget, ACCESS["read"])]
     return conditions
 
 
@@ -86,9 +92,10 @@ def _conditions(params: GadgetListParams, grant: Grant) -> list[ColumnElement[bo
 async def list_gadgets(
     session: SessionDep,
     grant: CanList,
+    visibility: VisibilityDep,
     params: Annotated[GadgetListParams, Query()],
 ) -> GadgetPage:
-    conditions = _conditions(params, grant)
+    conditions = _conditions(params, grant, visibility)
     count = select(func.count()).select_from(Gadget).where(*conditions)
     total = (await session.exec(count)).one()
     query = select(Gadget).where(*conditions)
@@ -114,13 +121,20 @@ async def create_gadget(session: SessionDep, grant: CanCreate, payload: GadgetCr
     return await _commit(session, gadget)
 
 
-@router.patch("/{gadget_id}", response_model=GadgetRead)
+@router.patch(
+    "/{gadget_id}",
+    response_model=GadgetRead,
+    responses={204: {"description": "Updated; the caller's read rule hides the row"}},
+)
 async def update_gadget(
     session: SessionDep,
     grant: CanUpdate,
+    visibility: VisibilityDep,
     gadget_id: GadgetId,
     payload: GadgetUpdate,
-) -> Gadget:
+) -> Gadget | Response:
+    """Change the given fields. The answer shows the row only to a caller who may read it
+    (ACCESS["read"]); one who may update it but not read it gets 204 and no body."""
     gadget = await _get_or_404(session, gadget_id, grant)
     changes = payload.model_dump(exclude_unset=True)
     if "secret" in changes:
@@ -128,7 +142,10 @@ async def update_gadget(
         changes["secret_hash"] = None if password is None else hash_password(password)
     gadget.sqlmodel_update(changes)
     gadget.updated_at = utcnow()
-    return await _commit(session, gadget)
+    gadget = await _commit(session, gadget)
+    if not visibility.shows(gadget, ACCESS["read"]):
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return gadget
 
 
 @router.delete("/{gadget_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -19,7 +19,7 @@ async def gadget_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any
     payload: dict[str, Any] = {
         "name": text("name", n, 2, 80),
         "code": spell(n % 1000, ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 3), "-", ("0123456789", 4)),
-        "notes": text("notes", n, 0, None),
+        "notes": text("notes", n, 0, 100000),
         "quantity": 1,
         "weight_kg": 1.0,
         "price": "1.00",

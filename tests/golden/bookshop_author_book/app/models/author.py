@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
+from app.core.types import LongText
 
 ACCESS: dict[str, tuple[str, ...]] = {
     "list": ("public",),
@@ -36,7 +37,7 @@ class AuthorBase(SQLModel):
         min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}, index=True
     )
     email: EmailStr = Field(max_length=320, unique=True)
-    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
+    bio: LongText | None = Field(default=None, sa_type=Text)
     born_on: date | None = Field(default=None)
 
 
@@ -59,7 +60,7 @@ class AuthorUpdate(SQLModel):
         default=None, min_length=1, max_length=120, schema_extra={"pattern": "^[^\\x00]*$"}
     )
     email: EmailStr | None = Field(default=None, max_length=320)
-    bio: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
+    bio: LongText | None = Field(default=None)
     born_on: date | None = Field(default=None)
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 
 from app.core.clock import UtcDatetime
 from app.core.clock import utcnow
+from app.core.types import LongText
 
 ACCESS: dict[str, tuple[str, ...]] = {
     "list": ("public",),
@@ -45,7 +46,7 @@ class BookBase(SQLModel):
     price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre = Field(default=BookGenre.fiction)
     published_on: date | None = Field(default=None)
-    summary: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"}, sa_type=Text)
+    summary: LongText | None = Field(default=None, sa_type=Text)
     author_id: int = Field(foreign_key="authors.id", ondelete="CASCADE", index=True)
 
 
@@ -73,7 +74,7 @@ class BookUpdate(SQLModel):
     price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre | None = Field(default=None)
     published_on: date | None = Field(default=None)
-    summary: str | None = Field(default=None, schema_extra={"pattern": "^[^\\x00]*$"})
+    summary: LongText | None = Field(default=None)
     author_id: int | None = Field(default=None)
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
+from fastapi import Response
 from fastapi import status
 from pydantic import BaseModel
 from pydantic import ConfigDict
@@ -19,17 +20,16 @@ from sqlmodel import col
 from sqlmodel import func
 from sqlmodel import select
 
+from app.core.access import Visibility
+from app.core.access import VisibilityDep
 from app.core.clock import utcnow
-from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
 from app.core.errors import conflict_error
 from app.core.security import Grant
-from app.core.security import SettingsDep
 from app.core.security import allow
-from app.core.security import grant_for
 from app.models.author import ACCESS
 from app.models.author import Author
 from app.models.author import AuthorCreate
@@ -38,7 +38,6 @@ from app.models.author import AuthorUpdate
 from app.models.book import ACCESS as BOOK_ACCESS
 from app.models.book import Book
 from app.models.book import BookRead
-from app.models.user import User
 
 router = APIRouter(prefix="/authors", tags=["authors"], responses=ERROR_RESPONSES)
 
@@ -131,9 +130,12 @@ _SORT_COLUMNS = {
 }
 
 
-def _conditions(params: AuthorListParams, grant: Grant) -> list[ColumnElement[bool]]:
-    """The WHERE clauses the grant and the filters ask for."""
-    conditions: list[ColumnElement[bool]] = []
+def _conditions(
+    params: AuthorListParams, grant: Grant, visibility: Visibility
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses the grant and the filters ask for. A row is listed only if the caller
+    may also read it: the list rule AND the read rule."""
+    conditions: list[ColumnElement[bool]] = [visibility.rows(Author, ACCESS["read"])]
     if params.name is not None:
         conditions.append(col(Author.name).in_(params.name))
     if params.name__contains is not None:
@@ -145,18 +147,17 @@ async def _expand(
     session: SessionDep,
     rows: Sequence[Author],
     include: Collection[str],
-    user: User | None,
-    settings: Settings,
+    visibility: Visibility,
 ) -> list[AuthorExpanded]:
-    """The rows with the included relations, each loaded in one statement for all rows. The
-    caller needs read access to what is included; an owner-scoped one sees only its own rows."""
+    """The rows with the included relations, each loaded in one statement for all rows. Only
+    related rows the caller may read (their `read` rule) are included."""
     items = [AuthorRead.model_validate(row).model_dump() for row in rows]
     ids: list[int] = [row.id for row in rows if row.id is not None]
     if "books" in include and rows:
-        books_grant = grant_for(BOOK_ACCESS["read"], user, settings)
-        books_query = select(Book).where(col(Book.author_id).in_(ids)).order_by(col(Book.id))
-        if not books_grant.all_rows:
-            books_query = books_query.where(col(Book.owner_id) == books_grant.user_id)
+        books_readable = visibility.rows(Book, BOOK_ACCESS["read"])
+        books_query = (
+            select(Book).where(col(Book.author_id).in_(ids), books_readable).order_by(col(Book.id))
+        )
         books_by_id: dict[int, list[BookRead]] = {row_id: [] for row_id in ids}
         for child in (await session.exec(books_query)).all():
             parent_id = child.author_id
@@ -171,10 +172,10 @@ async def _expand(
 async def list_authors(
     session: SessionDep,
     grant: CanList,
+    visibility: VisibilityDep,
     params: Annotated[AuthorListParams, Query()],
-    settings: SettingsDep,
 ) -> AuthorExpandedPage:
-    conditions = _conditions(params, grant)
+    conditions = _conditions(params, grant, visibility)
     count = select(func.count()).select_from(Author).where(*conditions)
     total = (await session.exec(count)).one()
     query = select(Author).where(*conditions)
@@ -185,7 +186,7 @@ async def list_authors(
         )
     query = query.order_by(col(Author.id)).offset(params.offset).limit(params.limit)
     rows = (await session.exec(query)).all()
-    items = await _expand(session, rows, params.include, grant.user, settings)
+    items = await _expand(session, rows, params.include, visibility)
     return AuthorExpandedPage(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
@@ -193,12 +194,12 @@ async def list_authors(
 async def read_author(
     session: SessionDep,
     grant: CanRead,
+    visibility: VisibilityDep,
     author_id: AuthorId,
     params: Annotated[AuthorReadParams, Query()],
-    settings: SettingsDep,
 ) -> AuthorExpanded:
     author = await _get_or_404(session, author_id, grant)
-    return (await _expand(session, [author], params.include, grant.user, settings))[0]
+    return (await _expand(session, [author], params.include, visibility))[0]
 
 
 @router.post("", response_model=AuthorRead, status_code=status.HTTP_201_CREATED)
@@ -207,18 +208,28 @@ async def create_author(session: SessionDep, grant: CanCreate, payload: AuthorCr
     return await _commit(session, author)
 
 
-@router.patch("/{author_id}", response_model=AuthorRead)
+@router.patch(
+    "/{author_id}",
+    response_model=AuthorRead,
+    responses={204: {"description": "Updated; the caller's read rule hides the row"}},
+)
 async def update_author(
     session: SessionDep,
     grant: CanUpdate,
+    visibility: VisibilityDep,
     author_id: AuthorId,
     payload: AuthorUpdate,
-) -> Author:
+) -> Author | Response:
+    """Change the given fields. The answer shows the row only to a caller who may read it
+    (ACCESS["read"]); one who may update it but not read it gets 204 and no body."""
     author = await _get_or_404(session, author_id, grant)
     changes = payload.model_dump(exclude_unset=True)
     author.sqlmodel_update(changes)
     author.updated_at = utcnow()
-    return await _commit(session, author)
+    author = await _commit(session, author)
+    if not visibility.shows(author, ACCESS["read"]):
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return author
 
 
 @router.delete("/{author_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from fastapi import Depends
 from fastapi import Path
 from fastapi import Query
+from fastapi import Response
 from fastapi import status
 from pydantic import BaseModel
 from pydantic import ConfigDict
@@ -22,8 +23,9 @@ from sqlmodel import col
 from sqlmodel import func
 from sqlmodel import select
 
+from app.core.access import Visibility
+from app.core.access import VisibilityDep
 from app.core.clock import utcnow
-from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import AppError
@@ -33,9 +35,7 @@ from app.core.errors import NotFoundError
 from app.core.errors import conflict_error
 from app.core.rate_limit import rate_limit
 from app.core.security import Grant
-from app.core.security import SettingsDep
 from app.core.security import allow
-from app.core.security import grant_for
 from app.models.author import ACCESS as AUTHOR_ACCESS
 from app.models.author import Author
 from app.models.author import AuthorRead
@@ -45,7 +45,6 @@ from app.models.book import BookCreate
 from app.models.book import BookGenre
 from app.models.book import BookRead
 from app.models.book import BookUpdate
-from app.models.user import User
 
 router = APIRouter(prefix="/books", tags=["books"], responses=ERROR_RESPONSES)
 
@@ -102,17 +101,21 @@ class BookListParams(BaseModel):
         max_length=200,
         description="Rows whose title contains this text (case-insensitive).",
     )
-    price: list[Decimal] | None = Field(
+    price: list[Annotated[Decimal, Field(max_digits=10, decimal_places=2)]] | None = Field(
         default=None, description="Rows whose price is any of these values."
     )
-    price__gte: Decimal | None = Field(
+    price__gte: Annotated[Decimal, Field(max_digits=10, decimal_places=2)] | None = Field(
         default=None, description="Rows whose price is >= this value."
     )
-    price__gt: Decimal | None = Field(default=None, description="Rows whose price is > this value.")
-    price__lte: Decimal | None = Field(
+    price__gt: Annotated[Decimal, Field(max_digits=10, decimal_places=2)] | None = Field(
+        default=None, description="Rows whose price is > this value."
+    )
+    price__lte: Annotated[Decimal, Field(max_digits=10, decimal_places=2)] | None = Field(
         default=None, description="Rows whose price is <= this value."
     )
-    price__lt: Decimal | None = Field(default=None, description="Rows whose price is < this value.")
+    price__lt: Annotated[Decimal, Field(max_digits=10, decimal_places=2)] | None = Field(
+        default=None, description="Rows whose price is < this value."
+    )
     genre: list[BookGenre] | None = Field(
         default=None, description="Rows whose genre is any of these values."
     )
@@ -166,12 +169,15 @@ async def _get_or_404(session: SessionDep, book_id: int, grant: Grant) -> Book:
     return book
 
 
-async def _check_parents(session: SessionDep, values: dict[str, Any]) -> None:
-    """A reference to a missing parent row is the client's mistake: 422, not a 500. An id out
-    of range names no row and is not looked up (PostgreSQL would refuse it)."""
+async def _check_parents(
+    session: SessionDep, visibility: Visibility, values: dict[str, Any]
+) -> None:
+    """A reference to a missing parent row is the client's mistake: 422, not a 500. A parent
+    the caller may not read (its `read` rule) gets the very same answer, so a foreign key
+    neither reaches nor reveals someone else's row."""
     if values.get("author_id") is not None:
         parent_id = values["author_id"]
-        if not 1 <= parent_id <= ID_MAX or await session.get(Author, parent_id) is None:
+        if await visibility.find(session, Author, parent_id, AUTHOR_ACCESS["read"]) is None:
             message = f"Author {parent_id} does not exist"
             raise AppError(
                 message,
@@ -202,9 +208,12 @@ _SORT_COLUMNS = {
 }
 
 
-def _conditions(params: BookListParams, grant: Grant) -> list[ColumnElement[bool]]:
-    """The WHERE clauses the grant and the filters ask for."""
-    conditions: list[ColumnElement[bool]] = []
+def _conditions(
+    params: BookListParams, grant: Grant, visibility: Visibility
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses the grant and the filters ask for. A row is listed only if the caller
+    may also read it: the list rule AND the read rule."""
+    conditions: list[ColumnElement[bool]] = [visibility.rows(Book, ACCESS["read"])]
     if not grant.all_rows:
         conditions.append(col(Book.owner_id) == grant.user_id)
     if params.title is not None:
@@ -242,16 +251,15 @@ async def _expand(
     session: SessionDep,
     rows: Sequence[Book],
     include: Collection[str],
-    user: User | None,
-    settings: Settings,
+    visibility: Visibility,
 ) -> list[BookExpanded]:
-    """The rows with the included relations, each loaded in one statement for all rows. The
-    caller needs read access to what is included; an owner-scoped one sees only its own rows."""
+    """The rows with the included relations, each loaded in one statement for all rows. Only
+    related rows the caller may read (their `read` rule) are included."""
     items = [BookRead.model_validate(row).model_dump() for row in rows]
     if "author" in include and rows:
-        grant_for(AUTHOR_ACCESS["read"], user, settings)  # 401/403 unless allowed
+        author_readable = visibility.rows(Author, AUTHOR_ACCESS["read"])
         author_keys = {row.author_id for row in rows if row.author_id is not None}
-        author_query = select(Author).where(col(Author.id).in_(author_keys))
+        author_query = select(Author).where(col(Author.id).in_(author_keys), author_readable)
         author_by_id = {
             found.id: AuthorRead.model_validate(found)
             for found in (await session.exec(author_query)).all()
@@ -271,10 +279,10 @@ async def _expand(
 async def list_books(
     session: SessionDep,
     grant: CanList,
+    visibility: VisibilityDep,
     params: Annotated[BookListParams, Query()],
-    settings: SettingsDep,
 ) -> BookExpandedPage:
-    conditions = _conditions(params, grant)
+    conditions = _conditions(params, grant, visibility)
     count = select(func.count()).select_from(Book).where(*conditions)
     total = (await session.exec(count)).one()
     query = select(Book).where(*conditions)
@@ -285,7 +293,7 @@ async def list_books(
         )
     query = query.order_by(col(Book.id)).offset(params.offset).limit(params.limit)
     rows = (await session.exec(query)).all()
-    items = await _expand(session, rows, params.include, grant.user, settings)
+    items = await _expand(session, rows, params.include, visibility)
     return BookExpandedPage(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
@@ -298,12 +306,12 @@ async def list_books(
 async def read_book(
     session: SessionDep,
     grant: CanRead,
+    visibility: VisibilityDep,
     book_id: BookId,
     params: Annotated[BookReadParams, Query()],
-    settings: SettingsDep,
 ) -> BookExpanded:
     book = await _get_or_404(session, book_id, grant)
-    return (await _expand(session, [book], params.include, grant.user, settings))[0]
+    return (await _expand(session, [book], params.include, visibility))[0]
 
 
 @router.post(
@@ -312,8 +320,13 @@ async def read_book(
     status_code=status.HTTP_201_CREATED,
     dependencies=[CREATE_RATE_LIMIT],
 )
-async def create_book(session: SessionDep, grant: CanCreate, payload: BookCreate) -> Book:
-    await _check_parents(session, payload.model_dump())
+async def create_book(
+    session: SessionDep,
+    grant: CanCreate,
+    visibility: VisibilityDep,
+    payload: BookCreate,
+) -> Book:
+    await _check_parents(session, visibility, payload.model_dump())
     book = Book.model_validate(
         payload,
         update={
@@ -323,19 +336,30 @@ async def create_book(session: SessionDep, grant: CanCreate, payload: BookCreate
     return await _commit(session, book)
 
 
-@router.patch("/{book_id}", response_model=BookRead, dependencies=[UPDATE_RATE_LIMIT])
+@router.patch(
+    "/{book_id}",
+    response_model=BookRead,
+    responses={204: {"description": "Updated; the caller's read rule hides the row"}},
+    dependencies=[UPDATE_RATE_LIMIT],
+)
 async def update_book(
     session: SessionDep,
     grant: CanUpdate,
+    visibility: VisibilityDep,
     book_id: BookId,
     payload: BookUpdate,
-) -> Book:
+) -> Book | Response:
+    """Change the given fields. The answer shows the row only to a caller who may read it
+    (ACCESS["read"]); one who may update it but not read it gets 204 and no body."""
     book = await _get_or_404(session, book_id, grant)
     changes = payload.model_dump(exclude_unset=True)
-    await _check_parents(session, changes)
+    await _check_parents(session, visibility, changes)
     book.sqlmodel_update(changes)
     book.updated_at = utcnow()
-    return await _commit(session, book)
+    book = await _commit(session, book)
+    if not visibility.shows(book, ACCESS["read"]):
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return book
 
 
 @router.delete(

@@ -17,7 +17,7 @@ async def author_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any
     payload: dict[str, Any] = {
         "name": text("name", n, 1, 120),
         "email": ("user" + str(n) + "@example.com"),
-        "bio": text("bio", n, 0, None),
+        "bio": text("bio", n, 0, 100000),
         "born_on": "2024-01-15",
     }
     payload.update(overrides)

@@ -23,7 +23,7 @@ async def book_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any]:
         "price": "1.00",
         "genre": "fiction",
         "published_on": "2024-01-15",
-        "summary": text("summary", n, 0, None),
+        "summary": text("summary", n, 0, 100000),
     }
     if "author_id" not in overrides:
         payload["author_id"] = (await create_author(client))["id"]
