@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -41,24 +42,48 @@ TIMEOUT = 900
 Verdict = Literal["refused", "green", "red", "crashed"]
 
 
+_MYPY_CACHES: dict[int, tempfile.TemporaryDirectory[str]] = {}
+
+
+def _mypy_cache() -> str:
+    """A mypy cache folder per thread, kept for the whole process (removed at exit).
+
+    Most of what mypy checks in a generated project is the same installed libraries (FastAPI,
+    SQLModel, pydantic, ...): with their cache from an earlier set, mypy takes seconds instead of
+    half a minute. The project's own modules are checked anew (their hashes differ). One
+    folder per thread: concurrent mypy runs never share one."""
+    key = threading.get_ident()
+    if key not in _MYPY_CACHES:
+        _MYPY_CACHES[key] = tempfile.TemporaryDirectory(prefix="fastgen-contract-mypy-")
+    return _MYPY_CACHES[key].name
+
+
 @dataclass(frozen=True)
 class Failure:
     stage: str
     command: str
     output: str
 
-    def excerpt(self, lines: int = 30) -> str:
-        """The lines that say what went wrong: pytest's and mypy's error lines first, then the
-        tail of the output."""
-        text = self.output.rstrip().splitlines()
-        marked = [
+    def _marked(self) -> list[str]:
+        """pytest's, mypy's and ruff's lines that say what went wrong."""
+        return [
             line
-            for line in text
-            if re.match(r"^(E |FAILED|ERROR|Traceback|\S+\.py:\d+(:\d+)?: error)", line)
+            for line in self.output.splitlines()
+            if re.match(r"^(E |FAILED|ERROR|Would reformat|[A-Z]+\d+ |\s*--> )", line)
             or ": error:" in line
         ]
-        chosen = marked[:lines] if marked else text[-lines:]
-        return "\n".join(chosen)
+
+    def excerpt(self, lines: int = 30) -> str:
+        """The lines that say what went wrong, or else the tail of the output (a traceback's
+        exception)."""
+        marked = self._marked()
+        return "\n".join(marked[:lines] or self.output.rstrip().splitlines()[-lines:])
+
+    def headline(self) -> str:
+        """One line: the first error line, else the last exception raised, else the last."""
+        lines = self.output.rstrip().splitlines()
+        raised = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+        return (self._marked() or raised[-1:] or lines[-1:] or [""])[0].strip()
 
 
 @dataclass(frozen=True)
@@ -89,8 +114,7 @@ class Outcome:
         if self.verdict == "green":
             return f"accepted green {self.total_seconds:.0f} s"
         stages = ", ".join(f.stage for f in self.failures)
-        first = self.failures[0].excerpt(3).splitlines()
-        return f"{self.verdict.upper()} at {stages}: {first[0] if first else ''}"
+        return f"{self.verdict.upper()} at {stages}: {self.failures[0].headline()[:300]}"
 
     def report(self) -> str:
         """Every failure with its command and excerpt (for assertion messages and logs)."""
@@ -282,7 +306,7 @@ def _project_stages(
     for stage, args, env in (
         ("ruff", ["ruff", "check", "."], plain),
         ("format", ["ruff", "format", "--check", "."], plain),
-        ("mypy", [python, "-m", "mypy", "--strict", "."], plain),
+        ("mypy", [python, "-m", "mypy", "--strict", "--cache-dir", _mypy_cache(), "."], plain),
         ("pytest", [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *pytest_args],
          test_env),
     ):  # fmt: skip
