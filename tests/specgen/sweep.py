@@ -122,6 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pytest-args", default="", help="extra arguments of the generated suite's pytest"
     )
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=0,
+        help="start no new set after this many minutes (0: no limit); the summary counts the "
+        "sets that ran",
+    )
     options = parser.parse_args(argv)
 
     chosen = {int(n) for n in options.only.split(",") if n.strip()}
@@ -138,14 +145,20 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     outcomes: dict[int, Outcome] = {}
 
-    def job(item: tuple[int, SpecSet]) -> tuple[int, SpecSet, Outcome]:
+    def job(item: tuple[int, SpecSet]) -> tuple[int, SpecSet, Outcome | None]:
         number, spec_set = item
+        if options.minutes and time.monotonic() - started > options.minutes * 60:
+            return number, spec_set, None
         return number, spec_set, _one(number, spec_set, options.db, folder, pytest_args)
 
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
         for number, spec_set, outcome in pool.map(job, numbered):
+            if outcome is None:
+                continue
             outcomes[number] = outcome
             print(f"#{number} {outcome.describe()}  [{spec_set.summary()}]", flush=True)
+    if len(outcomes) < len(numbered):
+        print(f"\ntime is up after {options.minutes:g} minutes: {len(outcomes)} sets ran")
     text = summary(outcomes, options.db, time.monotonic() - started)
     print(f"\n{text}")
     if not all(o.ok for o in outcomes.values()):
