@@ -112,7 +112,8 @@ def docstring(text: str, indent: int = 0) -> str:
     quoted = ['"""' + lines[0], *lines[1:]]
     quoted[-1] += '"""'
     if any(len(pad + line) > LINE_LENGTH for line in quoted):
-        lines = _wrap(text, LINE_LENGTH - indent - 3)
+        # room for the opening quotes on the first line and the closing ones on the last
+        lines = _wrap(text, LINE_LENGTH - indent - 6)
     body = [pad + '"""' + lines[0], *(pad + line if line else "" for line in lines[1:])]
     return "\n".join(body) + '"""\n'
 

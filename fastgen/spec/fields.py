@@ -484,6 +484,15 @@ class FieldChecker:
                 "write_only",
                 "read_only and write_only cannot both be true",
             )
+        required = "optional" not in flags and "default" not in self.present
+        if required and "read_only" in flags and "write_only" not in flags:
+            self.error(
+                self.opts["read_only"].key_span,
+                "read_only",
+                "a read_only field that is required needs a default: clients never send it, so "
+                "nothing would fill its column",
+                "add 'optional: true' or a 'default'",
+            )
         if self.type is FieldType.PASSWORD:
             for key, what in (
                 ("unique", "be unique"),

@@ -47,6 +47,7 @@ class Link:
     target: str
     via: str | None = None
     at: Target | None = None
+    optional: bool = False
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Side:
 
     @classmethod
     def applied(cls, spec: ResourceSpec) -> Side:
-        links = [Link(r.name, r.kind, r.target, r.via) for r in spec.relations]
+        links = [Link(r.name, r.kind, r.target, r.via, optional=r.optional) for r in spec.relations]
         return cls(spec.resource, spec.table, links)
 
 
@@ -83,6 +84,7 @@ def check_links(sides: Sequence[Side]) -> None:
             elif link.kind == "many_to_many":
                 _many_to_many(side, link, by_name.get(link.target))
     _association_tables(sides)
+    _required_cycles(sides, by_name)
 
 
 def _error(side: Side, at: Span | None, path: str, message: str, hint: str | None) -> None:
@@ -137,6 +139,51 @@ def _has_many(side: Side, link: Link, other: Side | None) -> None:
         f"{that} has several belongs_to {this} relations ({', '.join(names)})",
         f"say which one points back with 'via', e.g. 'via: {names[0]}'",
     )
+
+
+def _required_cycles(sides: Sequence[Side], by_name: dict[str, Side]) -> None:
+    """A required belongs_to chain that leads back to where it starts (a resource's own, or
+    A -> B -> A) leaves no first row: none can be created before another exists."""
+    for side in sides:
+        if side.report is None:
+            continue
+        for link in side.links:
+            if link.kind != "belongs_to" or link.optional or link.at is None:
+                continue
+            chain = _required_path(link.target, side.resource, by_name, {side.resource})
+            if chain is None:
+                continue
+            if chain == [side.resource]:
+                message = (
+                    f"a required belongs_to {side.resource} on {side.resource} itself leaves no "
+                    "first row: it would need a parent row before any row exists"
+                )
+                hint = "add 'optional: true'"
+            else:
+                loop = " -> ".join([side.resource, *chain])
+                message = (
+                    f"the required belongs_to chain {loop} leaves no first row: each of these "
+                    "needs a row of the next before it can exist"
+                )
+                hint = "add 'optional: true' to one of these relations"
+            _error(side, link.at.relation_span, link.at.path.rsplit(".", 1)[0], message, hint)
+
+
+def _required_path(
+    start: str, goal: str, by_name: dict[str, Side], seen: set[str]
+) -> list[str] | None:
+    """The resources from `start` to `goal` along required belongs_to relations, or None."""
+    if start == goal:
+        return [goal]
+    side = by_name.get(start)
+    if side is None or start in seen:
+        return None
+    for link in side.links:
+        if link.kind == "belongs_to" and not link.optional:
+            rest = _required_path(link.target, goal, by_name, seen | {start})
+            if rest is not None:
+                return [start, *rest]
+    return None
 
 
 def _add_hint(this: str, that: str) -> str:

@@ -25,7 +25,7 @@ from fastgen.spec.links import Link, Side, check_links
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
 from fastgen.spec.names import default_path, default_table
 from fastgen.spec.relations import CLASS_NAME, Target, check_relations
-from fastgen.spec.reserved import class_name_problem, table_name_problem
+from fastgen.spec.reserved import class_name_problem, path_problem, table_name_problem
 from fastgen.spec.sections import check_access, check_limits, report_duplicates, unknown_key
 from fastgen.spec.source import (
     Report,
@@ -123,6 +123,7 @@ def load_specs(
         drafts.append(_check(text, str(path), roles))
     known = set(known_resources) | {d.resource for d in drafts if d.resource is not None}
     _check_unique(drafts)
+    _check_paths(drafts, _applied(known_resources))
     try:
         specs = _finish(drafts, known, _applied(known_resources))
     except SpecError as error:
@@ -340,10 +341,20 @@ def _table_and_path(draft: _Draft, root: YMap) -> None:
                 "choose a shorter path",
             )
             return
+        if (problem := path_problem(value)) is not None:
+            report.error(node.span, "path", problem.message, problem.hint)
+            return
         draft.path, draft.path_span = value, node.span
         draft.where[("path",)] = ("path", node.span)
     elif draft.table is not None:
-        draft.path, draft.path_span = default_path(draft.table), draft.table_span
+        path = default_path(draft.table)
+        if (problem := path_problem(path)) is not None:
+            where = "table" if root.get("table") is not None else "resource"
+            report.error(
+                draft.table_span, where, f"the default path {problem.message}", "set 'path:'"
+            )
+            return
+        draft.path, draft.path_span = path, draft.table_span
     if draft.path is not None:
         draft.data["path"] = draft.path
 
@@ -424,6 +435,34 @@ def _check_unique(drafts: list[_Draft]) -> None:
                 break
 
 
+def _check_paths(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> None:
+    """No resource's path lies below another's: `/books/{book_id}` would take the requests of
+    `/books/reviews`, whichever router comes first. Applied resources count (those not being
+    loaded again), as does an applied resource at the very same path."""
+    loaded = {draft.resource for draft in drafts}
+    others = [
+        (spec.resource, spec.path) for spec in applied.values() if spec.resource not in loaded
+    ]
+    others += [(d.resource, d.path) for d in drafts if d.resource is not None and d.path]
+    for draft in drafts:
+        if draft.path is None or not draft.report.ok:
+            continue
+        for resource, path in others:
+            if resource == draft.resource or path is None:
+                continue
+            if draft.path.startswith(path + "/") or (draft.path == path and resource not in loaded):
+                draft.report.error(
+                    draft.path_span,
+                    "path",
+                    f"path '{draft.path}' lies within '{path}' of {resource}, whose item route "
+                    f"'{path}/{{id}}' would answer its requests"
+                    if draft.path != path
+                    else f"path '{path}' is already used by {resource}",
+                    "choose a path outside it",
+                )
+                break
+
+
 def _check_targets(draft: _Draft, known: set[str]) -> None:
     """Every relation target is a spec's resource; `belongs_to` may also name a built-in one
     (`User`), which has no spec and whose table gets no column back."""
@@ -460,7 +499,7 @@ def _sides(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> list[Si
     for draft in drafts:
         if draft.resource is None:
             continue
-        links = [Link(t.relation, t.kind, t.name, t.via, t) for t in draft.targets]
+        links = [Link(t.relation, t.kind, t.name, t.via, t, t.optional) for t in draft.targets]
         sides.append(
             Side(
                 draft.resource,

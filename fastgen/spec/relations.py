@@ -44,6 +44,7 @@ class Target:
     relation_span: Span | None = None
     via: str | None = None
     via_span: Span | None = None
+    optional: bool = False  # a belongs_to whose column may stay empty
 
 
 def check_relations(
@@ -125,6 +126,7 @@ def _target(entry: Entry, path: str, data: dict[str, Any]) -> Target:
         relation_span=entry.key_span,
         via=data.get("via"),
         via_span=via_option.value.span if via_option is not None else None,
+        optional=data.get("optional") is True,
     )
 
 

@@ -310,6 +310,28 @@ def attribute_name_problem(name: str) -> Problem | None:
     return too_long(name, _NAME_LIMIT, MAX_NAME)
 
 
+# Paths every generated project serves itself: a resource at or below one would be shadowed by
+# it (or, under /admin, put behind the admin role whatever its access says).
+PROJECT_PATHS: dict[str, str] = {
+    "/admin": "the admin area (every route below it needs the admin role)",
+    "/auth": "login and accounts",
+    "/docs": "the API documentation (Swagger UI)",
+    "/health": "the health checks",
+    "/redoc": "the API documentation (ReDoc)",
+}
+
+
+def path_problem(path: str) -> Problem | None:
+    """Why a resource cannot be served at `path`, or None when it can."""
+    for taken, what in PROJECT_PATHS.items():
+        if path == taken or path.startswith(taken + "/"):
+            return Problem(
+                f"'{path}' is served by the project itself: '{taken}' is {what}",
+                "choose another path",
+            )
+    return None
+
+
 def table_name_problem(name: str) -> Problem | None:
     """Why `name` cannot be a table name, or None when it is fine."""
     if name.lower() in SQL_WORDS:

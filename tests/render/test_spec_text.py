@@ -94,6 +94,13 @@ def test_docstrings_and_comments_keep_short_lines_and_wrap_long_ones() -> None:
         lines = docstring(long, indent).splitlines()
         assert all(len(line) <= LINE_LENGTH for line in lines), lines
         assert " ".join(line.strip().strip('"') for line in lines) == long
+    # one line of 93 characters at indent 4 fits the reflowed width but not with both quotes
+    sentence = (
+        "Query parameters of GET /shop/categories/{category_id}; any other parameter is refused"
+        " (422)."
+    )
+    lines = docstring(sentence, 4).splitlines()
+    assert all(len(line) <= LINE_LENGTH for line in lines), lines
     assert comment("short") == "# short\n"
     wrapped = comment("x " * 80, 4).splitlines()
     assert all(len(line) <= LINE_LENGTH and line.startswith("    # ") for line in wrapped)

@@ -440,7 +440,8 @@ def test_specs_the_loader_accepts_validate(data: dict[str, Any]) -> None:
         HEAD + "fields:\n  title: str\nlimits:\n  rate: ' 10 per 2 hours '\n",
         HEAD + "fields:\n  title: &t {type: str, max_length: 20}\n  code: *t\n",
         HEAD
-        + "fields:\n  title: {type: str, sortable: true, filterable: true, read_only: true}\n"
+        + "fields:\n  title: {type: str, sortable: true, filterable: true, read_only: true,"
+        + " optional: true}\n"
         + "  data: {type: json, sortable: false}\n  code: {type: str, write_only: true, "
         + "filterable: false}\n",
         HEAD

@@ -58,7 +58,7 @@ def test_sortable_and_filterable_fields_load() -> None:
         HEAD
         + "fields:\n"
         + "  title: {type: str, sortable: true, filterable: true}\n"
-        + "  pages: {type: int, filterable: true, read_only: true}\n"
+        + "  pages: {type: int, filterable: true, read_only: true, optional: true}\n"
         + "  published_on: {type: date, sortable: true, filterable: false}\n"
         + "  summary: text?\n"
         + "  data: {type: json, sortable: false}\n"
@@ -306,7 +306,7 @@ def test_via_must_name_a_belongs_to_back(tmp_path: Path) -> None:
             "book.yaml": HEAD
             + "fields: {title: str}\nrelations:\n"
             + "  author: {belongs_to: Author}\n  editor: {belongs_to: Author}\n"
-            + "  publisher: {belongs_to: Review}\n",
+            + "  publisher: {belongs_to: Review, optional: true}\n",
             "review.yaml": REVIEW,
         },
     )
