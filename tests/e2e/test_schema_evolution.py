@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e.test_generated_project import BIN, BOOKSHOP, BOOKSHOP_ROLES, run
+from tests.e2e.tools import BIN, BOOKSHOP, ProjectFactory, run
 
 pytestmark = pytest.mark.e2e
 
@@ -360,26 +360,14 @@ class Target:
         )
 
 
-def _generate(tmp: Path, db: str) -> Path:
-    run([str(BIN / "fastgen"), "new", "shop", "--db", db, *BOOKSHOP_ROLES], tmp)
-    project = tmp / "shop"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, project_factory: ProjectFactory) -> Target:
     specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", SPECS / "member.yaml"]
-    run([str(BIN / "fastgen"), "add", "resource", *map(str, specs)], project)
-    return project
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Target]:
-    tmp = tmp_path_factory.mktemp(f"evolve-{request.param}")
-    project = _generate(tmp, request.param)
+    project = project_factory(specs, request.param, ["editor"], name="shop")
     if request.param == "sqlite":
-        yield Target(project, f"sqlite+aiosqlite:///{project / 'app.db'}", {})
-        return
-    databases = request.getfixturevalue("postgres_databases")
-    app_url, test_url = databases
-    yield Target(project, app_url, {"TEST_DATABASE_URL": test_url})
+        return Target(project, f"sqlite+aiosqlite:///{project / 'app.db'}", {})
+    app_url, test_url = request.getfixturevalue("postgres_databases")
+    return Target(project, app_url, {"TEST_DATABASE_URL": test_url})
 
 
 def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
