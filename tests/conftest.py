@@ -1,8 +1,9 @@
-"""Fixtures shared by the CLI, golden and write tests, the `--update-golden` option, and the
-check that a run leaves the services clean."""
+"""Fixtures shared by the CLI, golden and write tests, the `--update-golden` option, the order
+of the tests under pytest-xdist, and the check that a run leaves the services clean."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -30,6 +31,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite the expected trees under tests/golden/ from the current output",
     )
+
+
+def expected_seconds(item: pytest.Item) -> float:
+    """How long a test takes, roughly: `slow(seconds=N)` says; other slow and end-to-end
+    tests count as a minute, the rest as nothing."""
+    slow = item.get_closest_marker("slow")
+    if slow is not None:
+        return float(slow.kwargs.get("seconds", 60))
+    return 60.0 if item.get_closest_marker("e2e") is not None else 0.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the longest tests first. `scripts/test.sh` runs `-n 2 --dist
+    loadscope --no-loadscope-reorder`: each module (each class, in a module of classes) is a
+    unit of work run on one worker, so module fixtures are made once, and the units are handed
+    out in the order of their first test. So the two longest start at once, one per worker,
+    and the short ones fill in around them. Without xdist: collection order."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=expected_seconds, reverse=True)  # stable: ties keep their order
 
 
 Run = Callable[..., Result]

@@ -28,6 +28,8 @@ from tests.services import (
 
 REPO = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow(seconds=20)  # a pytest run of its own per test
+
 INNER_TEST = """
 import redis
 
