@@ -41,6 +41,7 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     yield out, work
 
 
+@pytest.mark.slow(seconds=120)
 def test_quick_run_writes_every_section_and_goal(quick_run: tuple[Path, Path]) -> None:
     text = quick_run[0].read_text(encoding="utf-8")
     for heading in ("## Machine", "## Command line", "## Generated app against", "## Goals"):
@@ -65,6 +66,7 @@ def test_quick_run_writes_every_section_and_goal(quick_run: tuple[Path, Path]) -
     assert "Not measured in this run: `--no-load`." in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("module", "project_env"),
     [("bench.generated_app:app", True), ("bench.reference_app.main:app", False)],

@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -149,10 +148,7 @@ def test_sqlite_migrated_and_create_all_databases_have_the_same_names(
 
 @pytest.fixture
 def postgres_pair() -> Iterator[list[str]]:
-    suffix = uuid.uuid4().hex[:8]
-    with postgres_databases(
-        f"fastgen_names_{suffix}_migrated", f"fastgen_names_{suffix}_created"
-    ) as urls:
+    with postgres_databases("migrated", "created") as urls:
         yield urls
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_generated_project import ALL_TYPES, BOOKSHOP, SECRET_KEY, generate, run
+from tests.e2e.tools import ALL_TYPES, BOOKSHOP, SECRET_KEY, ProjectFactory, run
 
 pytestmark = pytest.mark.e2e
 
@@ -168,10 +168,10 @@ def test_api(case: schemathesis.Case[Any]) -> None:
 '''
 
 
-@pytest.fixture(scope="module")
-def fuzz_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def fuzz_project(project_factory: ProjectFactory) -> Path:
     specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", ALL_TYPES / "gadget.yaml"]
-    project = generate(tmp_path_factory.mktemp("fuzz"), "sqlite", specs)
+    project = project_factory(specs, "sqlite", ["editor"])
     (project / FUZZ_FILE).write_text(FUZZ_TEST, encoding="utf-8")
     return project
 

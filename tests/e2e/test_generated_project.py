@@ -4,112 +4,35 @@ real PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.e2e import tools
+from tests.e2e.tools import (  # the helpers other end-to-end tests import from here too
+    ALL_TYPES,
+    BIN,
+    BOOKSHOP,
+    BOOKSHOP_ROLES,
+    REPO,
+    SECRET_KEY,
+    ProjectFactory,
+    free_port,
+    run,
+    serve,
+)
+
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
-BOOKSHOP = REPO / "examples" / "bookshop"
-ALL_TYPES = REPO / "examples" / "all_types"
-BIN = Path(sys.executable).parent
-BOOKSHOP_ROLES = ["--role", "editor"]
-"""`fastgen new` options the bookshop example needs: its specs grant access to `editor`."""
-SECRET_KEY = "fastgen-end-to-end-tests-secret-key-not-for-production"
-"""A generated app refuses to start outside debug mode without a SECRET_KEY of 32+ characters:
-every process here that serves or imports one gets this."""
-
-
-def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    environment.pop("DATABASE_URL", None)
-    environment.pop("TEST_DATABASE_URL", None)
-    environment.update(env)
-    completed = subprocess.run(
-        args, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600, check=False
-    )
-    assert completed.returncode == 0, (
-        f"{' '.join(args)} failed ({completed.returncode}) in {cwd}\n"
-        f"--- stdout ---\n{completed.stdout}\n--- stderr ---\n{completed.stderr}"
-    )
-    return completed
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serve(project: Path, *, startup_seconds: float = 60, **env: str) -> Iterator[str]:
-    """`uvicorn app.main:app` of `project` on a free port, with SECRET_KEY set and `env` on top
-    (DATABASE_URL of the caller dropped). Yields the base URL once /health answers; the
-    server is stopped on exit. A server that dies or never answers fails with its output;
-    when the test fails, the output is printed (pytest shows it with the failure)."""
-    environment = {**os.environ, "SECRET_KEY": SECRET_KEY}
-    environment.pop("DATABASE_URL", None)
-    environment.pop("TEST_DATABASE_URL", None)
-    environment.update(env)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="fastgen-uvicorn-") as folder:
-        log_path = Path(folder) / "uvicorn.log"
-
-        def output() -> str:
-            return log_path.read_text(encoding="utf-8", errors="replace")
-
-        with log_path.open("w", encoding="utf-8") as log:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
-                cwd=project,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            deadline = time.monotonic() + startup_seconds
-            while True:
-                try:
-                    health = httpx.get(f"{base}/health", timeout=2)
-                except httpx.TransportError:
-                    assert server.poll() is None, f"uvicorn exited:\n{output()}"
-                    assert time.monotonic() < deadline, (
-                        f"uvicorn did not answer within {startup_seconds} s:\n{output()}"
-                    )
-                    time.sleep(0.2)
-                    continue
-                assert health.status_code == 200, health.text
-                assert health.json()["status"] == "ok"
-                break
-            yield base
-        except BaseException:
-            print(f"--- uvicorn on port {port} ---\n{output()}")
-            raise
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+__all__ = ["ALL_TYPES", "BIN", "BOOKSHOP", "BOOKSHOP_ROLES", "REPO", "SECRET_KEY", "free_port"]
 
 
 def generate(tmp: Path, db: str, specs: list[Path]) -> Path:
-    run([str(BIN / "fastgen"), "new", "bookshop", "--db", db, *BOOKSHOP_ROLES], tmp)
-    project = tmp / "bookshop"
-    run([str(BIN / "fastgen"), "add", "resource", *map(str, specs)], project)
-    return project
+    """`fastgen new bookshop` in `tmp` and the specs added (prefer the `project_factory`
+    fixture: it generates a project once per run and hands out copies)."""
+    return tools.generate(tmp, "bookshop", db, ["editor"], specs)
 
 
 # Four related resources: Author has_many Book, Review belongs_to Book, Tag many_to_many Book;
@@ -117,16 +40,19 @@ def generate(tmp: Path, db: str, specs: list[Path]) -> Path:
 BOOKSHOP_SPECS = [BOOKSHOP / f"{name}.yaml" for name in ("author", "book", "tag", "review")]
 
 
-@pytest.fixture(scope="module")
-def sqlite_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    specs = [*BOOKSHOP_SPECS, ALL_TYPES / "gadget.yaml"]
-    return generate(tmp_path_factory.mktemp("sqlite"), "sqlite", specs)
+SPECS = [*BOOKSHOP_SPECS, ALL_TYPES / "gadget.yaml"]
 
 
-@pytest.fixture(scope="module")
-def postgres_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    specs = [*BOOKSHOP_SPECS, ALL_TYPES / "gadget.yaml"]
-    return generate(tmp_path_factory.mktemp("postgres"), "postgresql", specs)
+@pytest.fixture
+def sqlite_project(project_factory: ProjectFactory) -> Path:
+    """The bookshop and the all-types gadget on SQLite, a copy of its own for each test."""
+    return project_factory(SPECS, "sqlite", ["editor"])
+
+
+@pytest.fixture
+def postgres_project(project_factory: ProjectFactory) -> Path:
+    """The same project configured for PostgreSQL, a copy of its own for each test."""
+    return project_factory(SPECS, "postgresql", ["editor"])
 
 
 def test_sqlite_migrations_apply_and_match_the_models(sqlite_project: Path) -> None:

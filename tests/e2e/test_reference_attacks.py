@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_generated_project import BIN, SECRET_KEY, run, serve
+from tests.e2e.tools import SECRET_KEY, ProjectFactory, run, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +36,8 @@ MISSING_ID = 999_999_999
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("notes")
-    run([str(BIN / "fastgen"), "new", "notes", "--role", "moderator"], folder)
-    project = folder / "notes"
-    run([str(BIN / "fastgen"), "add", "resource", *map(str, NOTES_SPECS)], project)
-    return project
+def project(project_factory: ProjectFactory) -> Path:
+    return project_factory(NOTES_SPECS, "sqlite", ["moderator"], name="notes")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,15 +2,17 @@
 
 For each change, on SQLite and on the real PostgreSQL: run the fastgen command, `alembic upgrade
 head`, check the rows are intact (and new columns filled), `alembic check` (the migrations match
-the models), the generated test suite, then `alembic downgrade -1` and `upgrade head` again with
-the rows still there. Hand edits made before the first change must survive all of them.
+the models), then `alembic downgrade -1` and `upgrade head` again with the rows still there. The
+generated test suite (about a minute) runs at the checkpoints: after the field changes, after the
+relations are added, and after the last change. Hand edits made before the first change must
+survive all of them. The two databases are two tests, so pytest-xdist runs them side by side.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +22,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e.test_generated_project import BIN, BOOKSHOP, BOOKSHOP_ROLES, run
+from tests.e2e.tools import BIN, BOOKSHOP, ProjectFactory, run
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=900)]
 
 SPECS = Path(__file__).resolve().parent / "specs"
 
@@ -100,6 +102,9 @@ class Change:
     apply: Callable[[Path], None]
     check: Callable[[list[dict[str, Any]], list[dict[str, Any]]], None]  # (books, members)
     migrates: bool = True
+    checkpoint: str = ""
+    """Names a checkpoint: the generated suite runs after this change (it is too slow to run
+    after each; the migrations and rows are checked after every change all the same)."""
 
 
 def fastgen(*args: str) -> Callable[[Path], None]:
@@ -241,6 +246,7 @@ CHANGES = [
         "remove column (destructive, confirmed by flag)",
         fastgen("remove", "column", "Book", "abstract", "--allow-destructive"),
         lambda books, members: _absent(books, "abstract"),
+        checkpoint="the field changes",
     ),
     Change(
         "relation added: optional belongs_to (foreign key and index, batch mode on SQLite)",
@@ -258,6 +264,7 @@ CHANGES = [
             "book", "relations:\n", "relations:\n  readers: {many_to_many: Member, expand: true}\n"
         ),
         ignore,
+        checkpoint="the relations added",
     ),
     Change(
         "relation option changed: expand off (code only)",
@@ -279,6 +286,7 @@ CHANGES = [
             "--allow-destructive",
         ),
         lambda books, members: _absent(books, "reviewer_id"),
+        checkpoint="the last change",
     ),
 ]
 
@@ -360,29 +368,31 @@ class Target:
         )
 
 
-def _generate(tmp: Path, db: str) -> Path:
-    run([str(BIN / "fastgen"), "new", "shop", "--db", db, *BOOKSHOP_ROLES], tmp)
-    project = tmp / "shop"
-    specs = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", SPECS / "member.yaml"]
-    run([str(BIN / "fastgen"), "add", "resource", *map(str, specs)], project)
-    return project
+SHOP = [BOOKSHOP / "author.yaml", BOOKSHOP / "book.yaml", SPECS / "member.yaml"]
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def target(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Target]:
-    tmp = tmp_path_factory.mktemp(f"evolve-{request.param}")
-    project = _generate(tmp, request.param)
-    if request.param == "sqlite":
-        yield Target(project, f"sqlite+aiosqlite:///{project / 'app.db'}", {})
-        return
-    databases = request.getfixturevalue("postgres_databases")
-    app_url, test_url = databases
-    yield Target(project, app_url, {"TEST_DATABASE_URL": test_url})
+# A class per database: pytest-xdist (`--dist loadscope`) hands each class to a worker, and the
+# two start first (the longest tests do), so they run side by side.
+class TestOnSQLite:
+    def test_every_kind_of_change_keeps_rows_and_hand_edits(
+        self, project_factory: ProjectFactory
+    ) -> None:
+        project = project_factory(SHOP, "sqlite", ["editor"], name="shop")
+        evolve(Target(project, f"sqlite+aiosqlite:///{project / 'app.db'}", {}))
 
 
-def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
+class TestOnPostgreSQL:
+    def test_every_kind_of_change_keeps_rows_and_hand_edits(
+        self, project_factory: ProjectFactory, postgres_databases: tuple[str, str]
+    ) -> None:
+        project = project_factory(SHOP, "postgresql", ["editor"], name="shop")
+        app_url, test_url = postgres_databases
+        evolve(Target(project, app_url, {"TEST_DATABASE_URL": test_url}))
+
+
+def evolve(target: Target) -> None:
+    """Every change of CHANGES in turn, with the checks of the module's docstring."""
+    assert CHANGES[-1].checkpoint, "the generated suite must run after the last change"
     project = target.project
     target.alembic("upgrade", "head")
     execute(target.app_url, SEED)
@@ -399,15 +409,14 @@ def test_every_kind_of_change_keeps_rows_and_hand_edits(target: Target) -> None:
         assert len(books) == 2 and len(members) == 1, change.label
         change.check(books, members)
         assert "No new upgrade operations detected" in target.alembic("check"), change.label
-        # the statement-count tests (100 rows per resource) prove nothing a schema change
-        # affects; test_generated_project runs them on both databases
-        pytest_args = ["-q", "-x", "-p", "no:cacheprovider", "-k", "not fixed_number_of_statements"]
-        suite = run(
-            [sys.executable, "-m", "pytest", *pytest_args],
-            project,
-            **target.test_env,
-        )
-        assert " passed" in suite.stdout and "failed" not in suite.stdout, change.label
+        if change.checkpoint:
+            # the statement-count tests (100 rows per resource) prove nothing a schema change
+            # affects; test_generated_project runs them on both databases
+            pytest_args = ["-q", "-x", "-p", "no:cacheprovider"]
+            pytest_args += ["-k", "not fixed_number_of_statements"]
+            suite = run([sys.executable, "-m", "pytest", *pytest_args], project, **target.test_env)
+            passed = " passed" in suite.stdout and "failed" not in suite.stdout
+            assert passed, f"after {change.checkpoint}: {change.label}"
         target.alembic("downgrade", "-1")
         assert [len(rows) for rows in target.rows()] == [2, 1], change.label
         target.alembic("upgrade", "head")

@@ -30,8 +30,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_generated_project import BOOKSHOP_SPECS, free_port, generate, run, serve
-from tests.services import POSTGRES_HOST, missing, reachable
+from tests.e2e.test_generated_project import BOOKSHOP_SPECS
+from tests.e2e.tools import ProjectFactory, free_port, run, serve
+from tests.services import POSTGRES_HOST, missing, postgres_databases, reachable
 
 pytestmark = pytest.mark.e2e
 
@@ -178,23 +179,24 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(
-    tmp_path_factory: pytest.TempPathFactory, postgres_databases: tuple[str, str]
-) -> Iterator[Served]:
-    project = generate(tmp_path_factory.mktemp("attacks"), "postgresql", BOOKSHOP_SPECS)
-    app_url, _test_url = postgres_databases
-    run(["alembic", "upgrade", "head"], project, DATABASE_URL=app_url)
-    redis = RedisProcess()
-    redis.start()
-    try:
-        with DatabaseRelay(POSTGRES_HOST) as relay, _serve(project, app_url, relay, redis) as base:
-            served = Served(base, relay, redis)
-            try:
-                yield served
-            finally:
-                served.http.close()
-    finally:
-        redis.stop()
+def served(project_factory: ProjectFactory) -> Iterator[Served]:
+    project = project_factory(BOOKSHOP_SPECS, "postgresql", ["editor"])
+    with postgres_databases("attacks") as (app_url,):
+        run(["alembic", "upgrade", "head"], project, DATABASE_URL=app_url)
+        redis = RedisProcess()
+        redis.start()
+        try:
+            with (
+                DatabaseRelay(POSTGRES_HOST) as relay,
+                _serve(project, app_url, relay, redis) as base,
+            ):
+                served = Served(base, relay, redis)
+                try:
+                    yield served
+                finally:
+                    served.http.close()
+        finally:
+            redis.stop()
 
 
 @contextmanager

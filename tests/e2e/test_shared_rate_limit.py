@@ -11,8 +11,6 @@ is refused (429), whichever instance gets it; in memory each instance allows its
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -20,7 +18,8 @@ import httpx
 import pytest
 import redis
 
-from tests.e2e.test_generated_project import BIN, run, serve
+from tests.e2e.tools import ProjectFactory, run, serve
+from tests.services import redis_key_prefix
 
 pytestmark = pytest.mark.e2e
 
@@ -29,31 +28,12 @@ WRONG_LOGIN = {"username": "nobody@example.com", "password": "not the password"}
 
 
 @pytest.fixture(scope="module")
-def migrated_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def migrated_project(project_factory: ProjectFactory) -> tuple[Path, str]:
     """A fresh `fastgen new` project migrated to head on a SQLite file, and that file's URL."""
-    tmp = tmp_path_factory.mktemp("shared-rate-limit")
-    run([str(BIN / "fastgen"), "new", "shop", "--db", "sqlite"], tmp)
-    project = tmp / "shop"
+    project = project_factory(name="shop")
     url = f"sqlite+aiosqlite:///{project / 'app.db'}"
     run(["alembic", "upgrade", "head"], project, DATABASE_URL=url)
     return project, url
-
-
-@pytest.fixture
-def key_prefix(redis_url: str) -> Iterator[str]:
-    """A RATE_LIMIT_KEY_PREFIX of this test alone, so no run shares counters with another;
-    its Redis keys are deleted afterwards."""
-    prefix = f"fastgen-e2e-{uuid.uuid4().hex}"
-    try:
-        yield prefix
-    finally:
-        client = redis.Redis.from_url(redis_url)
-        try:
-            keys = list(client.scan_iter(match=f"{prefix}*"))
-            if keys:
-                client.delete(*keys)
-        finally:
-            client.close()
 
 
 def _instances(
@@ -94,11 +74,11 @@ def _assert_rate_limited(response: httpx.Response) -> None:
 
 
 def test_two_instances_share_one_budget_through_redis(
-    migrated_project: tuple[Path, str], redis_url: str, key_prefix: str
+    migrated_project: tuple[Path, str], redis_url: str, redis_prefix: str
 ) -> None:
     project, database_url = migrated_project
     with ExitStack() as stack, httpx.Client(timeout=30) as client:
-        a, b = _instances(stack, project, database_url, redis_url, key_prefix)
+        a, b = _instances(stack, project, database_url, redis_url, redis_prefix)
         for number in range(LIMIT):  # A, B, A, B: four requests in total
             _assert_refused_login(_login(client, (a, b)[number % 2]))
         # The fifth goes to A, which has counted only two itself: refused all the same.
@@ -107,7 +87,7 @@ def test_two_instances_share_one_budget_through_redis(
     # The counters are in Redis, under this run's prefix.
     connection = redis.Redis.from_url(redis_url)
     try:
-        assert list(connection.scan_iter(match=f"{key_prefix}*")), "no rate-limit keys in Redis"
+        assert list(connection.scan_iter(match=f"{redis_prefix}*")), "no rate-limit keys in Redis"
     finally:
         connection.close()
 
@@ -117,7 +97,7 @@ def test_in_memory_each_instance_has_its_own_budget(migrated_project: tuple[Path
     instance allows its own four, so eight requests in turn are all answered; only then does
     each refuse."""
     project, database_url = migrated_project
-    key_prefix = f"fastgen-e2e-{uuid.uuid4().hex}"
+    key_prefix = redis_key_prefix()
     with ExitStack() as stack, httpx.Client(timeout=30) as client:
         a, b = _instances(stack, project, database_url, "memory://", key_prefix)
         for number in range(2 * LIMIT):

@@ -44,7 +44,7 @@ def report(spec_set: SpecSet, text: str) -> str:
 @CONTRACT
 @given(spec_sets())
 def test_drawn_spec_sets_are_refused_or_green_on_sqlite(spec_set: SpecSet) -> None:
-    outcome = check_contract(spec_set, "sqlite")
+    outcome = check_contract(spec_set, "sqlite", resource_tests_only=True)
     assert outcome.ok, report(spec_set, outcome.report())
 
 
@@ -53,7 +53,7 @@ def test_drawn_spec_sets_are_refused_or_green_on_sqlite(spec_set: SpecSet) -> No
 def test_a_drawn_accepted_spec_set_is_green_on_postgresql(
     postgres_admin_url: str, spec_set: SpecSet
 ) -> None:
-    outcome = check_contract(spec_set, "postgresql")
+    outcome = check_contract(spec_set, "postgresql", resource_tests_only=True)
     assume(outcome.verdict != "refused")  # the budget goes to a set that is generated
     assert outcome.ok, report(spec_set, outcome.report())
 
@@ -63,5 +63,5 @@ def test_spec_sets_a_sweep_found_red_are_green(finding: str) -> None:
     """Each folder of tests/specgen/findings/ (its README says what broke): refused at its
     place, or green."""
     spec_set = SpecSet.read(FINDINGS / finding)
-    outcome = check_contract(spec_set, "sqlite")
+    outcome = check_contract(spec_set, "sqlite", resource_tests_only=True)
     assert outcome.ok, report(spec_set, outcome.report())

@@ -237,6 +237,7 @@ def check_contract(
     *,
     keep_going: bool = False,
     pytest_args: Sequence[str] = (),
+    resource_tests_only: bool = False,
     workdir: Path | None = None,
     keep: bool = False,
 ) -> Outcome:
@@ -246,17 +247,26 @@ def check_contract(
     With `keep_going`, the checks of the generated project (ruff, format, mypy, pytest, and the
     migrations) all run even after one failed, so one set reports every stage it breaks.
     `workdir` (a new temporary folder by default, removed unless `keep`) receives `specs/` and
-    the project `proj/`."""
+    the project `proj/`. With `resource_tests_only`, the generated suite runs only the test
+    modules `add resource` wrote (the project's own modules, accounts and outages, prove the
+    same thing whatever the specs are; tests/e2e/test_generated_project.py runs them)."""
     folder = Path(tempfile.mkdtemp(prefix="fastgen-contract-")) if workdir is None else workdir
     try:
-        return _check(spec_set, database, keep_going, list(pytest_args), folder)
+        return _check(
+            spec_set, database, keep_going, list(pytest_args), folder, resource_tests_only
+        )
     finally:
         if workdir is None and not keep:
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def _check(
-    spec_set: SpecSet, database: str, keep_going: bool, pytest_args: list[str], folder: Path
+    spec_set: SpecSet,
+    database: str,
+    keep_going: bool,
+    pytest_args: list[str],
+    folder: Path,
+    resource_tests_only: bool = False,
 ) -> Outcome:
     run = _Run(database, keep_going)
     specs = spec_set.write(folder / "specs")
@@ -283,13 +293,21 @@ def _check(
     if (verdict := _fastgen_ran(run, "new", args, folder, env)) is not None:
         return run.outcome(verdict)
     project = folder / PROJECT
+    skeleton = set(_test_modules(project))
     args = [fastgen, "add", "resource", *map(str, specs)]
     if (verdict := _fastgen_ran(run, "add", args, project, env)) is not None:
         return run.outcome(verdict)
+    if resource_tests_only:
+        pytest_args = [*pytest_args, *(m for m in _test_modules(project) if m not in skeleton)]
 
     with _databases(database, project) as (app_url, test_url):
         _project_stages(run, project, app_url, test_url, pytest_args)
     return run.outcome("red" if run.failures else "green")
+
+
+def _test_modules(project: Path) -> list[str]:
+    """The generated suite's test modules, relative to the project."""
+    return sorted(path.relative_to(project).as_posix() for path in project.glob("tests/test_*.py"))
 
 
 def _project_stages(
