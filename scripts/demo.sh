@@ -3,7 +3,7 @@
 # schema (a column added: spec, models, tests and a migration) and run its own test suite, with
 # `fastgen check` confirming specs, code and migrations agree. The app is left in
 # ./build/bookshop; serve it with
-#   cd build/bookshop && DEBUG=true ../../.venv/bin/uvicorn app.main:app
+#   cd build/bookshop && DEBUG=true ../../.venv/bin/uvicorn app.main:app --no-proxy-headers
 # (outside debug mode the app refuses to start until SECRET_KEY is set; see its .env.example)
 set -euo pipefail
 cd "$(dirname "$0")/.."
