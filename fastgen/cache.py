@@ -5,7 +5,8 @@ It lives in `$FASTGEN_CACHE_DIR` when that is set (set but empty: no cache), els
 platform's cache folder (`$XDG_CACHE_HOME/fastgen`, `~/.cache/fastgen`, `~/Library/Caches/fastgen`
 or `%LOCALAPPDATA%\\fastgen\\Cache`), one folder per fastgen version. Nothing in it is needed: an
 entry is only ever used when it provably stands for the same input, and a folder that cannot be
-created, read or written means no cache, never an error.
+created, read or written means no cache, never an error, and so does one that others may write
+to.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -48,10 +50,24 @@ def cache_dir(name: str) -> Path | None:
         return None
     folder = root / name
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if not all(_private(path) for path in (root, folder)):
+            return None
     except OSError:
         return None
-    return folder if folder.is_dir() else None
+    return folder
+
+
+def _private(folder: Path) -> bool:
+    """A folder of this user's that no one else may write to: entries hold compiled code and
+    results fastgen trusts."""
+    info = folder.stat()
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if not hasattr(os, "geteuid"):  # Windows: the folder lies in the user's profile
+        return True
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def read_entry(folder: Path, key: str) -> bytes | None:

@@ -102,3 +102,21 @@ def test_a_cache_folder_that_cannot_be_written_changes_nothing(
     assert isinstance(env.bytecode_cache, jinja2.BytecodeCache)
     assert env.get_template(TEMPLATE).render() == expected
     assert _entries(cache) == []
+
+
+def test_a_cache_folder_others_may_write_to_is_not_used(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries hold compiled code: a folder writable by others could hold anyone's."""
+    expected = make_environment().get_template(TEMPLATE).render()
+    folders = sorted(cache.glob(f"*/{CACHE_FOLDER}"))
+    assert len(folders) == 1
+    folders[0].chmod(0o777)
+    env = make_environment()
+    env.compile = _never_compile  # type: ignore[method-assign]
+    assert env.bytecode_cache is None
+    with pytest.raises(AssertionError, match="compiled"):
+        env.get_template(TEMPLATE)
+
+    folders[0].chmod(0o700)
+    assert make_environment().get_template(TEMPLATE).render() == expected
