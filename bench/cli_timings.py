@@ -142,17 +142,33 @@ def measure_cli(
     )
 
 
-def _column_side_by_side(work: Path, env: Mapping[str, str], reps: int) -> tuple[Series, Series]:
+@dataclass(frozen=True)
+class _Migrated:
+    target: Path
+    """Where each run happens, on a fresh copy of `migrated`."""
+    migrated: Path
+    database: dict[str, str]
+    edited_model: str
+    """The model as `add column` writes it: the hand edit Alembic starts from."""
+
+
+def _migrated_bookshop(work: Path, env: Mapping[str, str], fastgen: Path = FASTGEN) -> _Migrated:
+    """The bookshop migrated to head on SQLite, and its model with the column added."""
     snapshot = bookshop(work, env)
     target = work / "run"
     database = {"DATABASE_URL": f"sqlite+aiosqlite:///{target / 'app.db'}"}
     copy_project(snapshot, target)
     run([BIN / "alembic", "upgrade", "head"], target, {**env, **database})
     migrated = copy_project(target, work / "migrated")
-
-    # what `add column` writes into the model is the hand edit Alembic starts from
-    run([FASTGEN, "add", "column", *COLUMN], target, env)
+    run([fastgen, "add", "column", *COLUMN], target, env)
     edited_model = (target / _MODEL).read_text(encoding="utf-8")
+    return _Migrated(target, migrated, database, edited_model)
+
+
+def _column_side_by_side(work: Path, env: Mapping[str, str], reps: int) -> tuple[Series, Series]:
+    bookshop_at_head = _migrated_bookshop(work, env)
+    target, migrated = bookshop_at_head.target, bookshop_at_head.migrated
+    database, edited_model = bookshop_at_head.database, bookshop_at_head.edited_model
 
     def hand_edit() -> None:
         copy_project(migrated, target)
@@ -180,3 +196,216 @@ def _column_side_by_side(work: Path, env: Mapping[str, str], reps: int) -> tuple
         hand_edit()
         theirs.append(run(alembic_args, target, {**env, **database}))
     return Series(tuple(ours)), Series(tuple(theirs))
+
+
+# -- two versions of fastgen side by side ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One command measured with two fastgen executables, run by run in turn."""
+
+    command: str
+    project: str
+    before: Series
+    after: Series
+
+    @property
+    def ratio(self) -> float:
+        """Median of the run-by-run ratios after / before."""
+        return median(
+            [a.wall / b.wall for a, b in zip(self.after.samples, self.before.samples, strict=True)]
+        )
+
+
+def _alternate(
+    reps: int,
+    commands: list[tuple[list[str | Path], Mapping[str, str]]],
+    cwd: Path,
+    prepare: Callable[[], object] | None = None,
+) -> list[Series]:
+    """`reps` timed runs of each command, in turn (after one untimed run of each)."""
+    samples: list[list[Sample]] = [[] for _ in commands]
+    for rep in range(reps + 1):
+        for index, (args, env) in enumerate(commands):
+            if prepare is not None:
+                prepare()
+            sample = run(args, cwd, env)
+            if rep:
+                samples[index].append(sample)
+    return [Series(tuple(s)) for s in samples]
+
+
+def compare_cli(
+    work: Path,
+    env: Mapping[str, str],
+    scale: Scale,
+    before: Path,
+    after: Path = FASTGEN,
+    log: Callable[[str], None] = print,
+) -> tuple[list[Compared], Series]:
+    """The command-line measurements with `before` and `after` (two fastgen executables) run
+    in turn. `after` keeps its per-user cache (FASTGEN_CACHE_DIR under `work`) warm across
+    runs, as on a person's machine; `fastgen check` is also measured with an empty cache before
+    every run, as on a fresh CI machine."""
+    work.mkdir(parents=True, exist_ok=True)
+    cache = work / "fastgen-cache"
+    after_env = {**env, "FASTGEN_CACHE_DIR": str(cache)}
+    rows: list[Compared] = []
+
+    def pair(
+        command: str,
+        project: str,
+        args: list[str | Path],
+        cwd: Path,
+        prepare: Callable[[], object] | None = None,
+        after_env: Mapping[str, str] = after_env,
+        reps: int = scale.reps,
+    ) -> None:
+        log(f"{command} {project}")
+        old, new = _alternate(
+            reps, [([before, *args], env), ([after, *args], after_env)], cwd, prepare
+        )
+        rows.append(Compared(command, project, old, new))
+
+    pair("`fastgen --help`", "", ["--help"], work)
+    new_dir = work / "new"
+
+    def fresh_new_dir() -> None:
+        shutil.rmtree(new_dir, ignore_errors=True)
+        new_dir.mkdir()
+
+    pair("`fastgen new shop`", "", ["new", "shop"], new_dir, fresh_new_dir)
+
+    sizes = sorted({*scale.add_sizes, *scale.check_sizes})
+    log(f"building projects of {', '.join(map(str, sizes))} resources")
+    ladder = item_ladder(work / "ladder", sizes, env, scale.batch)
+    widget = work / "widget.yaml"
+    widget.write_text(_widget_spec(), encoding="utf-8")
+    target = work / "add-resource"
+    for size in scale.add_sizes:
+        pair(
+            "`fastgen add resource widget.yaml`",
+            f"{size} resources",
+            ["add", "resource", widget],
+            target,
+            functools.partial(copy_project, ladder[size], target),
+        )
+    cold = work / "cold-cache"
+    for size in scale.check_sizes:
+        reps = scale.check_reps or scale.reps
+        pair("`fastgen check`", f"{size} resources", ["check"], ladder[size], reps=reps)
+        pair(
+            "`fastgen check`, empty cache",
+            f"{size} resources",
+            ["check"],
+            ladder[size],
+            functools.partial(shutil.rmtree, cold, ignore_errors=True),
+            after_env={**env, "FASTGEN_CACHE_DIR": str(cold)},
+            reps=reps,
+        )
+    log("fastgen add column (before, after) and alembic revision --autogenerate")
+    column, alembic = _column_three_ways(work / "column", env, after_env, scale.reps, before, after)
+    rows.append(column)
+    return rows, alembic
+
+
+def _column_three_ways(
+    work: Path,
+    env: Mapping[str, str],
+    after_env: Mapping[str, str],
+    reps: int,
+    before: Path,
+    after: Path,
+) -> tuple[Compared, Series]:
+    """`add column` with both executables and Alembic's autogenerate, in turn, on copies of
+    the migrated bookshop (Alembic's after the hand edit of the model)."""
+    bookshop_at_head = _migrated_bookshop(work, after_env, after)
+    target, migrated = bookshop_at_head.target, bookshop_at_head.migrated
+    database, edited_model = bookshop_at_head.database, bookshop_at_head.edited_model
+    samples: list[list[Sample]] = [[], [], []]
+    alembic_args: list[str | Path] = [BIN / "alembic", "revision", "--autogenerate", "-m", "x"]
+    commands: list[tuple[list[str | Path], Mapping[str, str]]] = [
+        ([before, "add", "column", *COLUMN], env),
+        ([after, "add", "column", *COLUMN], after_env),
+        (alembic_args, {**env, **database}),
+    ]
+    for rep in range(reps + 1):
+        for index, (args, command_env) in enumerate(commands):
+            copy_project(migrated, target)
+            if index == 2:
+                (target / _MODEL).write_text(edited_model, encoding="utf-8")
+            sample = run(args, target, command_env)
+            if rep:
+                samples[index].append(sample)
+    old, new, alembic = (Series(tuple(s)) for s in samples)
+    return Compared(
+        "`fastgen add column Book stock:int --default 0`", "bookshop", old, new
+    ), alembic
+
+
+def alembic_ratios(column: Compared, alembic: Series) -> tuple[float, float]:
+    """fastgen / Alembic for `add column`, before and after: medians of run-by-run ratios."""
+    old, new = (
+        median([f.wall / a.wall for f, a in zip(series.samples, alembic.samples, strict=True)])
+        for series in (column.before, column.after)
+    )
+    return old, new
+
+
+def compared_table(rows: list[Compared]) -> str:
+    """Markdown: medians before and after (wall and CPU), and the median of the paired wall
+    ratios."""
+    lines = [
+        "| command | project | before wall (s) | after wall (s) | after / before "
+        "| before CPU (s) | after CPU (s) | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.command} | {row.project} | {row.before.wall:.3f} | {row.after.wall:.3f} "
+            f"| {row.ratio:.2f} | {row.before.cpu:.3f} | {row.after.cpu:.3f} | {row.after.runs} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import tempfile
+
+    from bench.timing import command_env
+
+    parser = argparse.ArgumentParser(
+        description="fastgen's command-line timings, two versions side by side"
+    )
+    parser.add_argument("before", type=Path, help="the fastgen executable to compare against")
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--check-reps", type=int)
+    parser.add_argument("--add-sizes", default="1,50,200")
+    parser.add_argument("--check-sizes", default="10,100,500")
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--work", type=Path)
+    options = parser.parse_args(argv)
+    scale = Scale(
+        reps=options.reps,
+        add_sizes=tuple(int(s) for s in options.add_sizes.split(",")),
+        check_sizes=tuple(int(s) for s in options.check_sizes.split(",")),
+        batch=options.batch,
+        check_reps=options.check_reps,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        work = options.work or Path(folder)
+        env = command_env(work / "pycache")
+        rows, alembic = compare_cli(work, env, scale, options.before.resolve())
+    print(compared_table(rows))
+    old, new = alembic_ratios(rows[-1], alembic)
+    print(
+        f"\n`alembic revision --autogenerate` for the same column: {alembic.wall:.3f} s "
+        f"(CPU {alembic.cpu:.3f} s); fastgen / Alembic (median of paired wall ratios): "
+        f"before {old:.2f}, after {new:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

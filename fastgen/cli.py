@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 import fastgen
-from fastgen.commands.outcome import Outcome
 from fastgen.errors import ConflictError, FastgenError, SpecError
-from fastgen.write import Action, apply, clear_leftovers
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from fastgen.commands.evolve import Decisions
+    from fastgen.commands.outcome import Outcome
     from fastgen.project import Project
+    from fastgen.write import Changeset
 
 EPILOG = (
     "Exit codes: 0 done or nothing to do; 1 check found drift or plan has pending changes; "
@@ -33,17 +34,49 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 add_app = typer.Typer(help="Add resources and columns to a project.", no_args_is_help=True)
 app.add_typer(add_app, name="add")
 remove_app = typer.Typer(help="Remove columns from a project.", no_args_is_help=True)
 app.add_typer(remove_app, name="remove")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-_STYLES = {Action.CREATE: "green", Action.PATCH: "yellow", Action.IDENTICAL: "blue"}
+class _Output:
+    """A rich `Console`, made on first use: `--help` and `--version` print without it."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        self._console.print(*objects, **options)
+
+
+out = _Output(stderr=False)
+err = _Output(stderr=True)
+
+
+def escape(text: str) -> str:
+    """`text` shown as it is, whatever square brackets it holds (rich markup)."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
+_STYLES = {"create": "green", "patch": "yellow", "identical": "blue"}
+"""By `fastgen.write.Action` value."""
+
+
+def apply(root: Path, changeset: Changeset) -> None:
+    """`fastgen.write.apply`, imported when a command writes."""
+    from fastgen.write import apply as write
+
+    write(root, changeset)
 
 
 @dataclass
@@ -56,7 +89,7 @@ class Options:
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"fastgen {fastgen.__version__}")
+        sys.stdout.write(f"fastgen {fastgen.__version__}\n")
         raise typer.Exit()
 
 
@@ -110,6 +143,8 @@ def _fail(error: FastgenError) -> NoReturn:
 
 
 def _run(ctx: typer.Context, produce: Callable[[Options], Outcome]) -> None:
+    from fastgen.write import clear_leftovers
+
     options = _options(ctx)
     try:
         outcome = produce(options)
@@ -138,9 +173,9 @@ def _report(outcome: Outcome, *, dry_run: bool) -> None:
     if outcome.operations:
         out.print()
     for change in outcome.changeset.changes:
-        style = _STYLES[change.action]
+        style = _STYLES[change.action.value]
         out.print(f"  [{style}]{change.action.value:>9}[/{style}]  {escape(change.path)}")
-        if dry_run and change.action is not Action.IDENTICAL:
+        if dry_run and change.action.value != "identical":
             out.print(escape(change.diff()), end="")
     if outcome.changeset.is_noop:
         out.print(escape(outcome.summary))
@@ -416,7 +451,7 @@ def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
         if result.operations:
             out.print()
         for change in result.changes:
-            style = _STYLES[change.action]
+            style = _STYLES[change.action.value]
             out.print(f"  [{style}]{change.action.value:>9}[/{style}]  {escape(change.path)}")
             out.print(escape(change.diff()), end="")
         if result.blocked:
@@ -494,8 +529,14 @@ def validate(
 
 
 def main() -> None:
+    # A command is one short run whose objects mostly live until it ends (modules, specs, syntax
+    # trees): the cyclic garbage collector runs less often meanwhile, and what is left at the
+    # end is frozen, so that the interpreter does not walk it all once more on its way out.
+    gc.set_threshold(20_000, 50, 100)
     try:
         app()
     except KeyboardInterrupt:
         err.print("interrupted; nothing was written")
         sys.exit(130)
+    finally:
+        gc.freeze()

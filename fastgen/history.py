@@ -1,7 +1,9 @@
 """The Alembic revision history of a project, read from the files alone (no database, no import).
 
 Revision files are parsed with `ast` for their `revision` / `down_revision` literals, which is all
-that is needed to find the head a new revision must chain to.
+that is needed to find the head a new revision must chain to. What a file declares is kept in the
+per-user cache under a hash of its bytes (`fastgen.cache.Memo`): a project's revisions are parsed
+once, not by every command.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastgen.cache import Memo
 from fastgen.errors import UsageError
 from fastgen.files import read_regular
 
@@ -35,11 +38,27 @@ def _literal(node: ast.expr) -> tuple[str, ...] | None:
     return None
 
 
-def read_revision(path: Path) -> Revision | None:
+def read_revision(path: Path, memo: Memo | None = None) -> Revision | None:
     """The revision a file declares, or None when it declares none (e.g. `__init__.py`)."""
     try:
-        tree = ast.parse(read_regular(path, within=path.parent), filename=str(path))
-    except (OSError, SyntaxError, ValueError) as exc:
+        source = read_regular(path, within=path.parent)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read this migration: {exc}") from exc
+    if memo is None:
+        return _parse_revision(path, source)
+    key = memo.key(source)
+    known = memo.get(key)  # [] for none, else [revision, *down_revisions]
+    if isinstance(known, list) and all(isinstance(value, str) for value in known):
+        return Revision(known[0], tuple(known[1:]), path) if known else None
+    revision = _parse_revision(path, source)
+    memo.put(key, [] if revision is None else [revision.revision, *revision.down_revisions])
+    return revision
+
+
+def _parse_revision(path: Path, source: bytes) -> Revision | None:
+    try:
+        tree = ast.parse(source, filename=str(path))
+    except (SyntaxError, ValueError) as exc:
         raise UsageError(f"{path}: cannot read this migration: {exc}") from exc
     values: dict[str, tuple[str, ...] | None] = {}
     for node in tree.body:
@@ -60,7 +79,8 @@ def read_revision(path: Path) -> Revision | None:
 def read_history(versions_dir: Path) -> list[Revision]:
     if not versions_dir.is_dir():
         return []
-    revisions = (read_revision(p) for p in sorted(versions_dir.glob("*.py")))
+    memo = Memo("history")
+    revisions = (read_revision(p, memo) for p in sorted(versions_dir.glob("*.py")))
     return [r for r in revisions if r is not None]
 
 

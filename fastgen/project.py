@@ -13,6 +13,10 @@ from fastgen.spec.sections import BUILTIN_SUBJECTS
 LOCK_FILE = "fastgen.lock"
 SPECS_DIR = "specs"
 VERSIONS_DIR = "migrations/versions"
+MAIN_PATH = "app/main.py"
+"""Includes every resource's router (`fastgen.patch.main_app`)."""
+REGISTRY_PATH = "app/models/__init__.py"
+"""Imports every model module (`fastgen.patch.registry`)."""
 ADMIN_ROLE = "admin"
 """Always declared: routes under /admin and account management need it."""
 

@@ -2,22 +2,44 @@
 
 Read-only. Each disagreement is a `Finding` with a kind (stable, for machines), a message and the
 command that fixes it. The CLI exits 1 when there is any finding.
+
+Loading every spec is most of the work on a large project, so what the specs say is kept in the
+per-user cache (`fastgen.cache.Memo`) under a hash of all it depends on: each spec file's name
+and text, the lock file's text, the project's roles and fastgen's code. Specs whose texts all
+hash as in an earlier run are not loaded again: that run's findings about them are reported.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from fastgen.commands.specs import ROLES_PATH, desired_state, owned_files, roles_module
+from fastgen.commands.specs import (
+    ROLES_PATH,
+    desired_state,
+    owned_files,
+    roles_module,
+    spec_memo,
+    spec_paths,
+    spec_texts,
+    specs_key,
+)
 from fastgen.errors import FastgenError, SpecError
+from fastgen.files import read_project_text
 from fastgen.history import heads, read_history
-from fastgen.patch.main_app import MAIN_PATH
-from fastgen.patch.registry import REGISTRY_PATH
 from fastgen.plan import diff
-from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR, Project
+from fastgen.project import (
+    LOCK_FILE,
+    MAIN_PATH,
+    REGISTRY_PATH,
+    SPECS_DIR,
+    VERSIONS_DIR,
+    Project,
+)
 from fastgen.render.resource import module_name, output_paths
-from fastgen.state import ProjectState, read_lock
+from fastgen.state import ProjectState, parse_lock
 from fastgen.write import find_leftovers, read_text
 
 # kinds, as they appear in `--json`
@@ -44,9 +66,10 @@ class Finding:
 
 
 def check(project: Project) -> list[Finding]:
-    state = read_lock(project.lock_path)
+    lock = read_project_text(project.root, LOCK_FILE)
+    state = ProjectState() if lock is None else parse_lock(lock, str(project.lock_path))
     findings: list[Finding] = []
-    findings.extend(_specs(project, state))
+    findings.extend(_known_specs(project, state, lock))
     findings.extend(_migrations(project, state))
     findings.extend(_files(project, state))
     findings.extend(_owned(project))
@@ -92,9 +115,39 @@ def _roles(project: Project) -> list[Finding]:
     return [Finding(ROLES_OUT_OF_DATE, message, "fastgen sync", ROLES_PATH)]
 
 
-def _specs(project: Project, state: ProjectState) -> list[Finding]:
+def _known_specs(project: Project, state: ProjectState, lock: str | None) -> list[Finding]:
+    """`_specs`, from the cache when the same specs were checked against the same lock before."""
     try:
-        desired = desired_state(project)
+        texts = spec_texts(spec_paths(project))
+    except FastgenError:  # the folder is refused, which `_specs` reports
+        texts = None
+    if texts is None:
+        return _specs(project, state)
+    memo = spec_memo("check")
+    key = specs_key(memo, project, texts, lock if lock is not None else "\0no lock")
+    known = _findings(memo.get(key))
+    if known is not None:
+        return known
+    findings = _specs(project, state, texts)
+    memo.put(key, [finding.as_json() for finding in findings])
+    return findings
+
+
+def _findings(value: object) -> list[Finding] | None:
+    """Findings as `Finding.as_json` wrote them; None for anything else."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        return None
+    try:
+        return [Finding(**item) for item in value]
+    except TypeError:
+        return None
+
+
+def _specs(
+    project: Project, state: ProjectState, texts: Mapping[Path, str] | None = None
+) -> list[Finding]:
+    try:
+        desired = desired_state(project, texts)
     except FastgenError as error:
         detail = error.render() if isinstance(error, SpecError) else error.message
         return [

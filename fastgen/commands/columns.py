@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastgen.commands.evolve import Decisions, evolve
 from fastgen.commands.outcome import Outcome
-from fastgen.commands.specs import desired_state, spec_paths
+from fastgen.commands.specs import desired_state, spec_memo, spec_paths, spec_texts, specs_key
 from fastgen.errors import UsageError
 from fastgen.files import read_spec_text
 from fastgen.project import Project
@@ -59,9 +59,7 @@ def _relative(project: Project, path: Path) -> str:
 
 def _spec_for(project: Project, resource: str) -> Path:
     """The spec file of `resource` (its class name, e.g. `Book`)."""
-    paths = spec_paths(project)
-    specs = load_specs(paths, roles=project.roles)
-    found = {spec.resource: path for spec, path in zip(specs, paths, strict=True)}
+    found = _spec_files(project)
     if resource in found:
         return found[resource]
     close = difflib.get_close_matches(resource, list(found), n=1)
@@ -71,3 +69,21 @@ def _spec_for(project: Project, resource: str) -> Path:
         + "resources: "
         + (", ".join(sorted(found)) or "none yet"),
     )
+
+
+def _spec_files(project: Project) -> dict[str, Path]:
+    """Resource -> its spec file, once the specs load. Which file holds which resource is kept
+    in the per-user cache: specs that loaded before, with the same names and texts, load again
+    (the command loads them once more with its edit)."""
+    paths = spec_paths(project)
+    texts = spec_texts(paths)  # None: one cannot be read, which loading reports
+    memo = spec_memo("spec-files")
+    key = specs_key(memo, project, texts) if texts is not None else None
+    known = memo.get(key) if key is not None else None
+    if isinstance(known, dict) and sorted(known.values()) == sorted(map(str, paths)):
+        return {str(name): Path(path) for name, path in known.items()}
+    specs = load_specs(paths, roles=project.roles, texts=texts)
+    found = {spec.resource: path for spec, path in zip(specs, paths, strict=True)}
+    if key is not None:
+        memo.put(key, {name: str(path) for name, path in found.items()})
+    return found

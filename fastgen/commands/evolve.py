@@ -17,16 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import ConflictError, PatchConflict, UsageError
 from fastgen.history import read_history, single_head
 from fastgen.patch import include_router, register_model_module
-from fastgen.patch.main_app import MAIN_PATH
-from fastgen.patch.merge import merge_generated
-from fastgen.patch.registry import REGISTRY_PATH
 from fastgen.plan import (
     AddField,
     AddRelation,
@@ -40,14 +36,19 @@ from fastgen.plan import (
     Safety,
     diff,
 )
-from fastgen.project import LOCK_FILE, VERSIONS_DIR, Project
+from fastgen.project import LOCK_FILE, MAIN_PATH, REGISTRY_PATH, VERSIONS_DIR, Project
 from fastgen.render.environment import make_environment
-from fastgen.render.migration import render_revision
 from fastgen.render.pyformat import format_python_files
 from fastgen.render.resource import module_name, render_factories_init, render_resource
-from fastgen.render.schema_change import schema_change
 from fastgen.state import ProjectState, dump_lock
 from fastgen.write import Changeset, FileChange, changes_for, read_text
+
+if TYPE_CHECKING:
+    import jinja2
+
+# libcst (`fastgen.patch.merge`), SQLAlchemy and Alembic (`fastgen.render.schema_change`,
+# `fastgen.render.migration`) are imported by the steps that use them: a command with nothing
+# to do, or with no file to merge or no migration to write, never loads them.
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ def evolve(
     *,
     spec_files: Mapping[str, str],
     decisions: Decisions,
+    operations: Sequence[Operation] | None = None,
 ) -> Outcome:
-    """`spec_files` are spec texts to write along with the code (relative path -> text)."""
-    operations = diff(old, new)
+    """`spec_files` are spec texts to write along with the code (relative path -> text);
+    `operations` is `diff(old, new)` when the caller has it already."""
+    if operations is None:
+        operations = diff(old, new)
     if not operations:
         owned = Changeset(changes_for(project.root, spec_files.items()))
         summary = "nothing to do: specs and code agree"
@@ -218,6 +222,10 @@ def _merge(
 ) -> tuple[dict[str, str], list[PatchConflict]]:
     merged: dict[str, str] = {}
     conflicts: list[PatchConflict] = []
+    if not pairs_flat:
+        return merged, conflicts
+    from fastgen.patch.merge import merge_generated
+
     for index in range(0, len(pairs_flat), 2):
         (path, old_text), (_, new_text) = pairs_flat[index], pairs_flat[index + 1]
         if old_text == new_text:
@@ -253,9 +261,13 @@ def _revision(
     old: ProjectState,
     new: ProjectState,
 ) -> _Revision | None:
+    from fastgen.render.schema_change import schema_change
+
     change = schema_change(operations, old, new)
     if change.is_empty:
         return None
+    from fastgen.render.migration import render_revision
+
     history = read_history(project.versions_dir)
     rendered = render_revision(
         env,

@@ -62,7 +62,14 @@ def plan(project: Project) -> Plan:
         needs = "; ".join(op.describe() for op in operations if op.safety is Safety.NEEDS_DEFAULT)
         return Plan(operations, (), blocked=f"a default is needed first: {needs}")
     try:
-        outcome = evolve(project, old, new, spec_files={}, decisions=Decisions(dry_run=True))
+        outcome = evolve(
+            project,
+            old,
+            new,
+            spec_files={},
+            decisions=Decisions(dry_run=True),
+            operations=operations,
+        )
     except UsageError as error:
         return Plan(operations, (), blocked=error.message)
     return Plan(operations, outcome.changeset.pending)

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from fastgen.errors import UsageError
+from fastgen.cache import Memo
+from fastgen.errors import FastgenError, UsageError
+from fastgen.files import read_spec_text
 from fastgen.project import SPECS_DIR, Project
 from fastgen.spec.json_schema import SCHEMA_FILE, schema_text
 from fastgen.spec.load import load_specs
@@ -28,6 +30,34 @@ def spec_paths(project: Project) -> list[Path]:
             hint=f"specs are files inside the project: make {SPECS_DIR}/ a real folder",
         )
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+
+
+def spec_texts(paths: list[Path]) -> dict[Path, str] | None:
+    """The text of each spec file, read as the loader reads it; None when one cannot be read
+    (loading the specs reports it, with every other problem)."""
+    try:
+        return {path: read_spec_text(path, str(path)) for path in paths}
+    except FastgenError:
+        return None
+
+
+def spec_memo(name: str) -> Memo:
+    """A cache of what was found by loading specs: it depends on their texts (in each key), on
+    fastgen's code, and on pydantic (validation) and ruamel.yaml (parsing)."""
+    import pydantic
+    import ruamel.yaml
+
+    return Memo(name, f"pydantic {pydantic.VERSION}", f"ruamel.yaml {ruamel.yaml.__version__}")
+
+
+def specs_key(memo: Memo, project: Project, texts: Mapping[Path, str], *more: str) -> str:
+    """The key of what loading exactly these spec files (names and texts) in this project (its
+    roles) gives, with `more` inputs."""
+    return memo.key(
+        "\0".join(project.roles),
+        *more,
+        *(part for path, text in texts.items() for part in (str(path), text)),
+    )
 
 
 def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> ProjectState:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
-from fastgen.errors import PatchConflict
+from fastgen.patch.result import PatchResult
 
-
-@dataclass(frozen=True)
-class PatchResult:
-    source: str
-    conflict: PatchConflict | None = None
-
-    @classmethod
-    def failed(cls, source: str, path: str, reason: str, snippet: str, where: str) -> PatchResult:
-        return cls(source, PatchConflict(path=path, reason=reason, snippet=snippet, where=where))
+__all__ = [
+    "PatchResult",
+    "import_from_names",
+    "insert_import",
+    "is_docstring",
+    "is_import",
+    "parse",
+]
 
 
 def parse(source: str) -> cst.Module | None:

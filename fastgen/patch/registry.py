@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from fastgen.patch.base import PatchResult, import_from_names, insert_import, parse
+from fastgen.patch import lines
+from fastgen.patch.result import PatchResult
+from fastgen.project import REGISTRY_PATH
 
-REGISTRY_PATH = "app/models/__init__.py"
+__all__ = ["REGISTRY_PATH", "register_model_module"]
+
 PACKAGE = "app.models"
 
 
 def register_model_module(source: str, module: str) -> PatchResult:
     line = f"from {PACKAGE} import {module} as {module}"
-    tree = parse(source)
-    if tree is None:
-        return PatchResult.failed(
-            source,
-            REGISTRY_PATH,
-            "the file is not valid Python",
-            line,
-            "with the other model imports",
-        )
-    for statement in tree.body:
-        names = import_from_names(statement, PACKAGE)
-        if names and any(name == module for name, _ in names):
-            return PatchResult(source)
-    body = insert_import(tree.body, PACKAGE, line, module)
-    return PatchResult(tree.with_changes(body=body, has_trailing_newline=True).code)
+    fast = lines.register_model_module(source, PACKAGE, line, module)
+    if fast is not None:
+        return PatchResult(fast)
+    from fastgen.patch import cst_wiring
+
+    return cst_wiring.register_model_module(source, PACKAGE, line, module)

@@ -6,14 +6,15 @@ which is what keeps `alembic check` clean in generated projects.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from fastgen.spec import names
 from fastgen.spec.constraints import decimal_digits, effective_max_length
 from fastgen.spec.links import association_table
 from fastgen.spec.model import FieldSpec, FieldType, OnDelete, RelationSpec, ResourceSpec
+
+if TYPE_CHECKING:  # imported where tables are built: naming needs no SQLAlchemy
+    import sqlalchemy as sa
 
 PASSWORD_HASH_LENGTH = 255
 
@@ -54,6 +55,8 @@ def on_delete_sql(relation: RelationSpec) -> str:
 
 def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[Any]:
     """The SQLAlchemy type a field's column has in the database."""
+    import sqlalchemy as sa
+
     kind = field.type
     result: sa.types.TypeEngine[Any]
     if kind in (FieldType.STR, FieldType.EMAIL, FieldType.URL):
@@ -89,6 +92,8 @@ def sa_type(resource: ResourceSpec, field: FieldSpec) -> sa.types.TypeEngine[Any
 
 def field_column(resource: ResourceSpec, field: FieldSpec) -> sa.Column[Any]:
     """The column of one field, as the generated SQLModel model declares it."""
+    import sqlalchemy as sa
+
     return sa.Column(
         column_name(field),
         sa_type(resource, field),
@@ -102,6 +107,8 @@ def build_table(
     resource: ResourceSpec, metadata: sa.MetaData, tables: Mapping[str, str]
 ) -> sa.Table:
     """The table a resource maps to, exactly as the generated SQLModel model declares it."""
+    import sqlalchemy as sa
+
     columns: list[sa.Column[Any]] = [sa.Column("id", sa.Integer(), primary_key=True)]
     for field in resource.fields:
         columns.append(field_column(resource, field))
@@ -192,6 +199,8 @@ def build_link_table(
     declares it: both columns form the primary key (which also serves lookups by owner), each
     references its side's `id` ON DELETE CASCADE, and the target column has an index of its own
     (lookups from the target side)."""
+    import sqlalchemy as sa
+
     assert relation.kind == "many_to_many", relation
     owner_column, target_column = link_columns(owner, relation)
     return sa.Table(

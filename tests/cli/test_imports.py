@@ -1,0 +1,102 @@
+"""A command imports what it uses and nothing more: start-up time is mostly imports.
+
+Each command runs in a fresh interpreter, which then lists the modules it imported."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import fastgen
+
+HEAVY = ("libcst", "sqlalchemy", "alembic")
+"""Patching code, building tables and rendering migrations: only writing commands need them."""
+
+_RUN = """
+import json, sys
+from fastgen.cli import app
+try:
+    app(sys.argv[2:], prog_name="fastgen")
+except SystemExit as exit:
+    code = exit.code
+with open(sys.argv[1], "w") as listing:
+    json.dump({"exit": code, "modules": sorted(sys.modules)}, listing)
+"""
+
+
+def _imported(tmp_path: Path, *args: str | Path) -> tuple[int, set[str]]:
+    """(exit code, top-level packages and modules imported) of `fastgen ARGS`."""
+    listing = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", _RUN, listing, *map(str, args)],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    result = json.loads(listing.read_text(encoding="utf-8"))
+    return result["exit"], set(result["modules"])
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in HEAVY)
+
+
+def test_help_imports_no_library_a_command_needs(tmp_path: Path) -> None:
+    code, modules = _imported(tmp_path, "--help")
+    assert code == 0
+    assert "fastgen.cli" in modules  # the listing is of the run that printed the help
+    assert _heavy(modules) == []
+    assert not {"pydantic", "jinja2", "ruamel.yaml", "rich"} & modules
+
+
+def test_check_reads_a_project_without_libcst_sqlalchemy_or_alembic(
+    bookshop: Path, tmp_path: Path
+) -> None:
+    code, modules = _imported(tmp_path, "--project", bookshop, "check")
+    assert code == 0
+    assert "fastgen.commands.check" in modules
+    assert _heavy(modules) == []
+
+
+def test_a_change_that_needs_them_imports_them(bookshop: Path, tmp_path: Path) -> None:
+    """The listing does see them when they are used (the tests above could not pass by
+    looking at the wrong process)."""
+    code, modules = _imported(
+        tmp_path, "--project", bookshop, "--dry-run", "add", "column", "Book", "stock:int?"
+    )
+    assert code == 0
+    assert {"libcst", "sqlalchemy", "alembic"} <= modules
+
+
+def test_no_module_of_fastgen_imports_libcst_matchers(tmp_path: Path) -> None:
+    """Importing every module of fastgen leaves `libcst.matchers` (a large import) out."""
+    names = sorted(
+        info.name
+        for info in pkgutil.walk_packages(fastgen.__path__, prefix="fastgen.")
+        if info.name != "fastgen.__main__"  # runs the command line
+    )
+    assert "fastgen.patch.main_app" in names
+    code = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print('libcst.matchers' in sys.modules, 'libcst' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_adding_a_resource_wires_it_without_libcst(
+    project: Path, author_spec: Path, tmp_path: Path
+) -> None:
+    """main.py and the model registry as fastgen writes them are patched line by line."""
+    code, modules = _imported(tmp_path, "--project", project, "add", "resource", author_spec)
+    assert code == 0
+    assert "fastgen.commands.add_resource" in modules
+    assert "libcst" not in modules
+    assert "from app.routers import author\n" in (project / "app" / "main.py").read_text()
