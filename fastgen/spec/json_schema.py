@@ -96,7 +96,7 @@ def _matching(pattern: str, words: Iterable[str]) -> list[str]:
 
 # Names the loader refuses although they match the pattern (see fastgen.spec.reserved).
 RESERVED_ATTRIBUTES = _matching(
-    IDENTIFIER_PATTERN, SYSTEM_COLUMNS | MODEL_ATTRIBUTES | SQL_WORDS | set(keyword.kwlist)
+    IDENTIFIER_PATTERN, SYSTEM_COLUMNS | MODEL_ATTRIBUTES | set(keyword.kwlist)
 )
 RESERVED_TABLE_NAMES = _matching(
     IDENTIFIER_PATTERN, SQL_WORDS | RESERVED_TABLES | set(BUILTIN_RESOURCES.values())
@@ -411,7 +411,7 @@ def _name_defs() -> dict[str, Schema]:
             },
             "description": (
                 "snake_case: lowercase letters, digits and '_', starting with a letter; not a "
-                "Python keyword, reserved SQL word, column fastgen adds (id, created_at, "
+                "Python keyword, column fastgen adds (id, created_at, "
                 "updated_at, owner_id) or attribute of SQLModel/pydantic models; no "
                 f"'{OPERATOR_SEPARATOR}' (list filters put it before an operator)."
             ),

@@ -299,8 +299,8 @@ def attribute_name_problem(name: str) -> Problem | None:
         return Problem(
             f"'{name}' would shadow an attribute of SQLModel/pydantic models", _rename(name)
         )
-    if name.lower() in SQL_WORDS:
-        return Problem(f"'{name}' is a reserved SQL word", _rename(name))
+    # Reserved SQL words (order, group, key, user...) are fine: every statement the app and its
+    # migrations run comes from SQLAlchemy, which quotes them; a relation's column is <name>_id.
     if name in CLASS_BODY_NAMES:
         return Problem(
             f"'{name}' would hide the name '{name}' from the generated classes, which use it for "

@@ -196,7 +196,8 @@ INVALID = {
     "field without type": HEAD + "fields:\n  title: {max_length: 10}\n",
     "field name not snake_case": HEAD + "fields:\n  Title: str\n",
     "field name with a dash": HEAD + "fields:\n  sub-title: str\n",
-    "reserved field name": HEAD + "fields:\n  order: int\n",
+    "reserved field name": HEAD + "fields:\n  class: int\n",
+    "model attribute as a field name": HEAD + "fields:\n  metadata: int\n",
     "system column": HEAD + "fields:\n  id: int\n",
     "no fields": HEAD + "fields: {}\n",
     "two relation kinds": HEAD
@@ -449,6 +450,7 @@ def test_specs_the_loader_accepts_validate(data: dict[str, Any]) -> None:
         + "  author: {belongs_to: Author, filterable: true, expand: true}\n"
         + "  fans: {has_many: Author, via: idol, expand: true}\n"
         + "  tags: {many_to_many: Author, expand: false}\n",
+        HEAD + "fields:\n  order: int\n  key: str\nrelations:\n  user: {belongs_to: Author}\n",
     ],
 )
 def test_edge_cases_the_loader_accepts_validate(text: str) -> None:

@@ -249,7 +249,6 @@ def test_duplicate_keys_elsewhere(errors: Errors) -> None:
             "remove it; 'id', 'created_at' and 'updated_at' are always present",
         ),
         ("class", "'class' is a Python keyword", "rename it, e.g. 'class_ref'"),
-        ("order", "'order' is a reserved SQL word", "rename it, e.g. 'order_ref'"),
         (
             "metadata",
             "'metadata' would shadow an attribute of SQLModel/pydantic models",

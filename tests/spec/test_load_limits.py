@@ -570,3 +570,23 @@ def test_cli_refuses_with_exit_code_2(run: Callable[..., Result], tmp_path: Path
 def test_constraint_prefixes_follow_the_naming_convention() -> None:
     assert set(CONSTRAINT_PREFIXES) == {f"{kind}_" for kind in NAMING_CONVENTION}
     assert all(template.startswith(f"{kind}_") for kind, template in NAMING_CONVENTION.items())
+
+
+@pytest.mark.parametrize("name", ["order", "group", "key", "user", "select", "end", "check"])
+def test_reserved_sql_words_are_ordinary_field_and_relation_names(name: str) -> None:
+    """SQLAlchemy quotes reserved words in every statement and migration, and a relation's
+    column is `<name>_id`: `order`, `user` or `key` are names people use."""
+    spec = load_spec_text(
+        HEAD + f"fields:\n  {name}: {{type: int, optional: true}}\n",
+        "b.yaml",
+    )
+    assert [field.name for field in spec.fields] == [name]
+    texts = {
+        Path("author.yaml"): "version: 1\nresource: Author\nfields:\n  title: str\n",
+        Path("book.yaml"): (
+            HEAD + f"fields:\n  title: str\nrelations:\n  {name}: {{belongs_to: Author}}\n"
+        ),
+    }
+    linked = load_specs(list(texts), texts=texts)
+    book = next(spec for spec in linked if spec.resource == "Book")
+    assert [relation.name for relation in book.relations] == [name]

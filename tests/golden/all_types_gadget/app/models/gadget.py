@@ -38,6 +38,11 @@ class GadgetSize(StrEnum):
     large = "large"
 
 
+class GadgetGroup(StrEnum):
+    red = "red"
+    blue = "blue"
+
+
 class GadgetBase(SQLModel):
     name: str = Field(
         min_length=2,
@@ -64,6 +69,11 @@ class GadgetBase(SQLModel):
     )
     size: GadgetSize = Field(default=GadgetSize.medium)
     specs: JsonObject | None = Field(default=None, sa_type=JSON)
+    order: int | None = Field(default=None, ge=0, le=2147483647)
+    group: GadgetGroup | None = Field(default=None)
+    key: str | None = Field(
+        default=None, max_length=20, schema_extra={"pattern": "^[^\\x00]*$"}, unique=True
+    )
 
 
 class Gadget(GadgetBase, table=True):
@@ -118,6 +128,9 @@ class GadgetUpdate(SQLModel):
     )
     size: GadgetSize | None = Field(default=None)
     specs: JsonObject | None = Field(default=None)
+    order: int | None = Field(default=None, ge=0, le=2147483647)
+    group: GadgetGroup | None = Field(default=None)
+    key: str | None = Field(default=None, max_length=20, schema_extra={"pattern": "^[^\\x00]*$"})
     internal_ref: str | None = Field(
         default=None, max_length=40, schema_extra={"pattern": "^[^\\x00]*$"}
     )

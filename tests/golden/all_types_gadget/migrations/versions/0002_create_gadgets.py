@@ -1,6 +1,6 @@
 """create gadgets
 
-Revision ID: ee45dcf7ffad
+Revision ID: d5d8a1b09604
 Revises: 5e1f0a2b3c4d
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "ee45dcf7ffad"
+revision: str = "d5d8a1b09604"
 down_revision: str | None = "5e1f0a2b3c4d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -37,10 +37,14 @@ def upgrade() -> None:
         sa.Column("secret_hash", sa.String(length=255), nullable=False),
         sa.Column("rating", sa.Integer(), nullable=True),
         sa.Column("internal_ref", sa.String(length=40), nullable=True),
+        sa.Column("order", sa.Integer(), nullable=True),
+        sa.Column("group", sa.Enum("red", "blue", name="gadgetgroup"), nullable=True),
+        sa.Column("key", sa.String(length=20), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_gadgets")),
         sa.UniqueConstraint("code", name=op.f("uq_gadgets_code")),
+        sa.UniqueConstraint("key", name=op.f("uq_gadgets_key")),
         sa.UniqueConstraint("name", name=op.f("uq_gadgets_name")),
         sa.UniqueConstraint("serial", name=op.f("uq_gadgets_serial")),
     )
@@ -51,3 +55,4 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_gadgets_quantity"), table_name="gadgets")
     op.drop_table("gadgets")
     sa.Enum(name="gadgetsize").drop(op.get_bind(), checkfirst=True)
+    sa.Enum(name="gadgetgroup").drop(op.get_bind(), checkfirst=True)

@@ -34,6 +34,9 @@ async def gadget_payload(client: AsyncClient, **overrides: Any) -> dict[str, Any
         "specs": {"key": "value"},
         "secret": text("secret-password", n, 12, 128),
         "internal_ref": text("internal-ref", n, 0, 40),
+        "order": 1,
+        "group": "red",
+        "key": text("key", n, 0, 20),
     }
     payload.update(overrides)
     return payload
