@@ -16,7 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.tools import BIN, ProjectFactory, free_port, layered_venv, printed_steps
+from tests.e2e.tools import (
+    BIN,
+    ProjectFactory,
+    free_port,
+    layered_venv,
+    printed_steps,
+    venv_environment,
+)
 from tests.services import POSTGRES_URL, database_name, drop_databases
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow(seconds=40)]
@@ -28,18 +35,9 @@ ADMIN_PASSWORD = "a long first password for the admin"
 
 
 def _environment(venv_bin: Path, port: int) -> dict[str, str]:
-    """The tests' environment without the settings a project reads from its `.env`, with a
-    fresh virtual environment's `python` first on PATH, the password `create_user` asks for
-    and the port `uvicorn` listens on (UVICORN_PORT: its own setting, so the printed command
-    stays as printed)."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "DEBUG"}
-    }
-    path = os.pathsep.join([str(venv_bin), str(BIN), environment.get("PATH", "")])
-    environment.update(PATH=path, USER_PASSWORD=ADMIN_PASSWORD, UVICORN_PORT=str(port))
-    return environment
+    """See `venv_environment`; with the password `create_user` asks for and the port `uvicorn`
+    listens on (UVICORN_PORT: its own setting, so the printed command stays as printed)."""
+    return venv_environment(venv_bin, USER_PASSWORD=ADMIN_PASSWORD, UVICORN_PORT=str(port))
 
 
 @contextmanager

@@ -67,6 +67,19 @@ def layered_venv(folder: Path) -> Path:
     return folder / "bin"
 
 
+def venv_environment(venv_bin: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without the settings a generated project reads from its
+    `.env` (DATABASE_URL, TEST_DATABASE_URL, SECRET_KEY, DEBUG), with `venv_bin` (see
+    `layered_venv`) and then this environment's commands first on PATH, and `settings` on top."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "DEBUG"}
+    }
+    path = os.pathsep.join([str(venv_bin), str(BIN), environment.get("PATH", "")])
+    return {**environment, "PATH": path, **settings}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
