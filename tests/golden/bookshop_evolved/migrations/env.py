@@ -20,6 +20,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.core.config import get_settings
 from app.core.connection_errors import connection_failure
+from app.core.connection_errors import sqlite_failure
 
 config = context.config
 
@@ -79,6 +80,9 @@ def do_run_migrations(connection: Connection, url: str) -> None:
 async def run_async_migrations() -> str | None:
     """Run the migrations; None, or why the database could not be reached (one line)."""
     url = get_url()
+    failure = sqlite_failure(url)
+    if failure is not None:
+        return failure
     # Plain engine (no SQLite foreign key pragma): batch migrations on SQLite
     # recreate tables, which must not cascade into referencing rows.
     connectable = create_async_engine(url, poolclass=pool.NullPool)
