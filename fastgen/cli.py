@@ -225,7 +225,8 @@ def _decisions(options: Options, allow_destructive: bool) -> Decisions:
 
 @app.command(
     epilog="Examples:\n\n  fastgen new bookshop\n\n  fastgen new shop --db postgresql\n\n"
-    "  fastgen new bookshop --role editor --role moderator",
+    "  fastgen new bookshop --role editor --role moderator\n\n"
+    "  fastgen new shop --db postgresql --database-url postgresql://app@db.internal:5432/shop",
 )
 def new(
     ctx: typer.Context,
@@ -233,6 +234,14 @@ def new(
     db: Annotated[
         str, typer.Option("--db", help="Database the project starts with: sqlite or postgresql.")
     ] = "sqlite",
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="The database this checkout uses, written to its .env (default: ./NAME.db, "
+            "or the database NAME on 127.0.0.1:5432 as user postgres).",
+        ),
+    ] = None,
     directory: Annotated[
         Path, typer.Option("--directory", "-C", help="Where to create the project folder.")
     ] = Path("."),
@@ -246,10 +255,16 @@ def new(
     ] = None,
 ) -> None:
     """Create a new project: app with users and login, migrations, tests; runnable and green
-    before any resource."""
+    before any resource. Its .env (never committed) gets the database URL and a fresh
+    SECRET_KEY; an existing .env is kept."""
     from fastgen.commands.new import new_project
 
-    _run(ctx, lambda options: new_project(name, directory=directory, db=db, roles=roles or ()))
+    _run(
+        ctx,
+        lambda options: new_project(
+            name, directory=directory, db=db, roles=roles or (), database_url=database_url
+        ),
+    )
 
 
 @add_app.command(

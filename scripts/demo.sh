@@ -2,9 +2,8 @@
 # The main job end to end: generate the bookshop example app, migrate it on SQLite, evolve its
 # schema (a column added: spec, models, tests and a migration) and run its own test suite, with
 # `fastgen check` confirming specs, code and migrations agree. The app is left in
-# ./build/bookshop; serve it with
-#   cd build/bookshop && DEBUG=true ../../.venv/bin/uvicorn app.main:app --no-proxy-headers
-# (outside debug mode the app refuses to start until SECRET_KEY is set; see its .env.example)
+# ./build/bookshop (its .env, written by `fastgen new`, has a SECRET_KEY of its own); serve it with
+#   cd build/bookshop && ../../.venv/bin/uvicorn app.main:app --no-proxy-headers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh

@@ -3,12 +3,16 @@
 `tests/golden/<case>/` holds the expected project tree of each case below. After an intended
 change to the blueprints, rewrite them with `pytest tests/test_golden.py --update-golden` and review
 the diff like any other code change. CI never passes the flag.
+
+One generated file is not pinned: `.env` holds a SECRET_KEY made fresh on every run, so it is left
+out of the trees (see UNPINNED) and its shape is asserted instead.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -37,6 +41,14 @@ RUFF_CHECK = [
     "100",
     ".",
 ]
+UNPINNED = frozenset({".env"})
+"""Generated files that differ on every run by design, left out of the golden trees and the
+determinism check: `.env` (a fresh SECRET_KEY; its shape is ENV_SHAPE)."""
+ENV_SHAPE = re.compile(
+    r"(#[^\n]*\n)+DATABASE_URL=sqlite\+aiosqlite:///\./[a-z]+\.db\n"
+    r"#[^\n]*\nSECRET_KEY=(?P<secret>[A-Za-z0-9_-]{43})\n"
+)
+"""The `.env` of a new SQLite project: its database, and a `secrets.token_urlsafe(32)`."""
 RUFF_FORMAT = ["format", "--isolated", "--no-cache", "--line-length", "100", "--check", "."]
 
 
@@ -113,12 +125,12 @@ def test_golden_tree(
 ) -> None:
     generate = CASES[case]
     first = generate(run, tmp_path / "first", examples)
-    generated = snapshot(first)
+    generated = _pinned(snapshot(first))
     expected_root = GOLDEN / case
 
     if request.config.getoption("--update-golden"):
         shutil.rmtree(expected_root, ignore_errors=True)
-        shutil.copytree(first, expected_root)
+        shutil.copytree(first, expected_root, ignore=lambda folder, _: _unpinned(first, folder))
 
     # Same files, same bytes.
     expected = snapshot(expected_root)
@@ -141,6 +153,27 @@ def test_golden_tree(
     fmt = _ruff(first, RUFF_FORMAT)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
 
-    # Deterministic: a second generation elsewhere gives the same bytes.
+    # Deterministic: a second generation elsewhere gives the same bytes, but for a fresh secret.
     second = generate(run, tmp_path / "second", examples)
-    assert snapshot(second) == generated
+    assert _pinned(snapshot(second)) == generated
+    secrets = [_env_secret(root) for root in (first, second)]
+    assert secrets[0] != secrets[1]
+
+
+def _pinned(files: dict[str, bytes]) -> dict[str, bytes]:
+    assert files.keys() >= UNPINNED
+    return {name: content for name, content in files.items() if name not in UNPINNED}
+
+
+def _unpinned(root: Path, folder: str) -> set[str]:
+    """For `shutil.copytree(root, ...)`: the UNPINNED names in `folder`."""
+    relative = Path(folder).relative_to(root)
+    return {Path(name).name for name in UNPINNED if Path(name).parent == relative}
+
+
+def _env_secret(root: Path) -> str:
+    """The SECRET_KEY of the project's `.env`, which must have the shape ENV_SHAPE."""
+    text = (root / ".env").read_text(encoding="utf-8")
+    shape = ENV_SHAPE.fullmatch(text)
+    assert shape is not None, text
+    return shape["secret"]

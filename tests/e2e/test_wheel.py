@@ -37,6 +37,9 @@ def test_wheel_in_a_fresh_virtualenv_generates_a_project(tmp_path: Path) -> None
     work.mkdir()
     _run([str(fastgen), "new", "bookshop", "--role", "editor"], work)  # the bookshop's role
     project = work / "bookshop"
+    # Hidden blueprints ship too: the project's own CI workflow and pre-commit hooks.
+    assert (project / ".github" / "workflows" / "ci.yml").is_file()
+    assert (project / ".pre-commit-config.yaml").is_file()
     examples = REPO / "examples" / "bookshop"
     output = _run(
         [

@@ -43,6 +43,43 @@ def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
     return completed
 
 
+def printed_steps(output: str) -> list[str]:
+    """The commands a fastgen command printed under `next steps:`, in order."""
+    _, found, rest = output.partition("\nnext steps:\n")
+    assert found, output
+    steps = []
+    for line in rest.splitlines():
+        if not line.startswith("  "):
+            break
+        steps.append(line.strip())
+    return steps
+
+
+def layered_venv(folder: Path) -> Path:
+    """A new virtual environment in `folder` that also sees the packages of the one running the
+    tests, so a generated project's `python -m pip install -e ".[dev]"` there installs the
+    project alone (in seconds, nothing downloaded but its build backend) and leaves this
+    environment as it is. Returns its `bin` folder, to put first on PATH."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    (site,) = folder.glob("lib/python*/site-packages")
+    outer = [entry for entry in sys.path if entry.endswith("site-packages")]
+    (site / "outer-environment.pth").write_text("\n".join(outer) + "\n", encoding="utf-8")
+    return folder / "bin"
+
+
+def venv_environment(venv_bin: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without the settings a generated project reads from its
+    `.env` (DATABASE_URL, TEST_DATABASE_URL, SECRET_KEY, DEBUG), with `venv_bin` (see
+    `layered_venv`) and then this environment's commands first on PATH, and `settings` on top."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "TEST_DATABASE_URL", "SECRET_KEY", "DEBUG"}
+    }
+    path = os.pathsep.join([str(venv_bin), str(BIN), environment.get("PATH", "")])
+    return {**environment, "PATH": path, **settings}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,7 +1,9 @@
 """Alembic environment (async). The database URL comes from the app settings
-(`DATABASE_URL` / `.env`) unless given as `alembic -x db_url=...`."""
+(`DATABASE_URL` / `.env`) unless given as `alembic -x db_url=...`. A database that cannot be
+reached (not created yet, server down) is one line saying what to do, and exit status 1."""
 
 import asyncio
+import sys
 from logging.config import fileConfig
 from typing import Any
 from typing import Literal
@@ -10,12 +12,15 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from app.core.config import get_settings
+from app.core.connection_errors import connection_failure
+from app.core.connection_errors import sqlite_failure
 
 config = context.config
 
@@ -72,18 +77,32 @@ def do_run_migrations(connection: Connection, url: str) -> None:
         context.run_migrations()
 
 
-async def run_async_migrations() -> None:
+async def run_async_migrations() -> str | None:
+    """Run the migrations; None, or why the database could not be reached (one line)."""
     url = get_url()
+    failure = sqlite_failure(url)
+    if failure is not None:
+        return failure
     # Plain engine (no SQLite foreign key pragma): batch migrations on SQLite
     # recreate tables, which must not cascade into referencing rows.
     connectable = create_async_engine(url, poolclass=pool.NullPool)
-    async with connectable.connect() as connection:
+    try:
+        connection = await connectable.connect()
+    except (DBAPIError, OSError) as error:
+        await connectable.dispose()
+        return connection_failure(error, url)
+    try:
         await connection.run_sync(do_run_migrations, url)
-    await connectable.dispose()
+    finally:
+        await connection.close()
+        await connectable.dispose()
+    return None
 
 
 def run_migrations_online() -> None:
-    asyncio.run(run_async_migrations())
+    failure = asyncio.run(run_async_migrations())
+    if failure is not None:
+        sys.exit(failure)
 
 
 if context.is_offline_mode():
