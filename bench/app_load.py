@@ -15,9 +15,14 @@ SQL statements per request are counted in a separate sequential pass with `BENCH
 
 The generated app runs as shipped except for its rate limits, which are off
 (`RATE_LIMIT_ENABLED=false`): the bookshop allows 120 requests a minute per client, the load
-test sends thousands. Creating a book needs the editor (or admin) role there: the load test
-logs in as an editor made with `python -m app.create_user` and sends that token with the
-create requests only; the hand-written app has no authentication.
+test sends thousands. Creating a book needs the editor (or admin) role in both apps: the load
+test makes an editor with `python -m app.create_user` in each database, logs in as them on the
+generated app, signs a token of the same form for the hand-written one, and sends it with the
+create requests only.
+
+With `before` (a git revision), the same run also serves the generated app as fastgen at that
+revision generates it and the hand-written app as it was there, each on a database of its own,
+in the same alternating rounds: before and after side by side on one machine at one time.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import httpx
+import jwt
 
 from bench.projects import REPO, bookshop
 from bench.sql_counter import PATH as SQL_PATH
@@ -55,8 +61,29 @@ SECRET_KEY = "fastgen-bench-load-test-secret-key-not-for-production"
 """The generated app refuses to start with the example SECRET_KEY (or none) outside debug."""
 EDITOR_EMAIL = "bench-editor@example.com"
 EDITOR_PASSWORD = "bench-editor-password"  # a throwaway account of the bench
+
+
+@dataclass(frozen=True)
+class App:
+    """One app under load."""
+
+    name: str
+    """Its key in the results: `generated`, `reference`, `generated-before`, `reference-before`."""
+    module: str
+    """What uvicorn serves."""
+    source: Path
+    """The tree `module` is imported from (this checkout, or the `before` revision's)."""
+    project: Path
+    """The generated project whose migration makes its database and whose `create_user` makes
+    the editor."""
+
+    @property
+    def generated(self) -> bool:
+        return self.name.startswith("generated")
+
+
 APPS = ("generated", "reference")
-_MODULES = {"generated": "bench.generated_app:app", "reference": "bench.reference_app.main:app"}
+"""The apps whose ratio the goals judge; `-before` ones come with `before`."""
 SEED_AUTHORS = 100
 SEED_BOOKS = 1000
 PAGE = 50
@@ -143,6 +170,8 @@ class LoadResults:
     seconds: float
     rounds: int
     warmup: float
+    before: str | None = None
+    """The git revision the `-before` apps come from (None: no such apps in this run)."""
     runs: dict[tuple[str, str], list[Measurement]] = field(default_factory=dict)
     sql: dict[tuple[str, str], SqlCount] = field(default_factory=dict)
 
@@ -155,9 +184,10 @@ class LoadResults:
 
 @dataclass(frozen=True)
 class Setup:
-    project: Path
+    apps: tuple[App, ...]
     databases: Mapping[str, str]
     logs: Path
+    before: str | None = None
 
 
 def _url(database: str, driver: str = "postgresql") -> str:
@@ -248,31 +278,74 @@ async def _delete_created(database: str) -> None:
         await connection.close()
 
 
-@contextmanager
-def databases(work: Path, env: Mapping[str, str]) -> Iterator[Setup]:
-    """The generated bookshop project (PostgreSQL) and one seeded database per app; the
-    databases are dropped afterwards."""
+def _before_sources(work: Path, revision: str) -> Path:
+    """fastgen, its blueprints and bench/ as they are at `revision`, extracted under `work`."""
+    target = work / "before-src"
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", revision, "fastgen", "blueprints", "bench"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def _apps(work: Path, env: Mapping[str, str], before: str | None) -> tuple[App, ...]:
     project = bookshop(work / "load", env, db="postgresql", name="benchshop")
+    apps = [
+        App("generated", "bench.generated_app:app", REPO, project),
+        App("reference", "bench.reference_app.main:app", REPO, project),
+    ]
+    if before is not None:
+        sources = _before_sources(work, before)
+        old_env = {**env, "PYTHONPATH": str(sources)}  # fastgen of `before`, its blueprints
+        old = bookshop(work / "load-before", old_env, db="postgresql", name="benchshop")
+        apps += [
+            App("generated-before", "bench.generated_app:app", REPO, old),
+            App("reference-before", "bench.reference_app.main:app", sources, old),
+        ]
+    return tuple(apps)
+
+
+@contextmanager
+def databases(work: Path, env: Mapping[str, str], before: str | None = None) -> Iterator[Setup]:
+    """The generated bookshop project(s) (PostgreSQL) and one seeded database per app; the
+    databases are dropped afterwards."""
+    apps = _apps(work, env, before)
     suffix = uuid.uuid4().hex[:8]
-    names = {app: f"fastgen_bench_{app}_{suffix}" for app in APPS}
+    names = {app.name: f"fastgen_bench_{app.name.replace('-', '_')}_{suffix}" for app in apps}
     asyncio.run(_admin([f'CREATE DATABASE "{name}"' for name in names.values()]))
     try:
-        for name in names.values():
-            database_env = {**env, "DATABASE_URL": _url(name, "postgresql+asyncpg")}
-            run([BIN / "alembic", "upgrade", "head"], project, database_env)
-            asyncio.run(_seed(name))
+        for app in apps:
+            database_env = {**env, "DATABASE_URL": _url(names[app.name], "postgresql+asyncpg")}
+            run([BIN / "alembic", "upgrade", "head"], app.project, database_env)
+            asyncio.run(_seed(names[app.name]))
             run(
                 [BIN / "python", "-m", "app.create_user", EDITOR_EMAIL, "--role", "editor"],
-                project,
+                app.project,
                 {**database_env, "USER_PASSWORD": EDITOR_PASSWORD},
             )
         logs = work / "logs"
         logs.mkdir(exist_ok=True)
-        yield Setup(project, names, logs)
+        yield Setup(apps, names, logs, before)
     finally:
         asyncio.run(
             _admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names.values()])
         )
+
+
+async def _editor(database: str) -> tuple[int, int]:
+    """The id and token version of the bench's editor in `database`."""
+    connection = await asyncpg.connect(_url(database))
+    try:
+        row = await connection.fetchrow(
+            "SELECT id, token_version FROM users WHERE email = $1", EDITOR_EMAIL
+        )
+    finally:
+        await connection.close()
+    return int(row["id"]), int(row["token_version"])
 
 
 def _free_port() -> int:
@@ -284,24 +357,27 @@ def _free_port() -> int:
 class Server:
     """`uvicorn` serving one app: one worker, no access log."""
 
-    def __init__(self, app: str, setup: Setup, env: Mapping[str, str], count_sql: bool) -> None:
+    def __init__(self, app: App, setup: Setup, env: Mapping[str, str], count_sql: bool) -> None:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        database = setup.databases[app.name]
         environment = {
             **env,
-            "DATABASE_URL": _url(setup.databases[app], "postgresql+asyncpg"),
-            "BENCH_PROJECT": str(setup.project),
+            "DATABASE_URL": _url(database, "postgresql+asyncpg"),
+            "BENCH_PROJECT": str(app.project),
             "SECRET_KEY": SECRET_KEY,
             "RATE_LIMIT_ENABLED": "false",
             SWITCH: "1" if count_sql else "0",
         }
-        self.log = (setup.logs / f"{app}-{self.port}.log").open("w")
+        if app.source != REPO:
+            environment["PYTHONPATH"] = str(app.source)
+        self.log = (setup.logs / f"{app.name}-{self.port}.log").open("w")
         self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "uvicorn",
-                _MODULES[app],
+                app.module,
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -312,17 +388,23 @@ class Server:
                 "--log-level",
                 "warning",
             ],
-            cwd=REPO,
+            cwd=app.source,
             env=environment,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         self._wait_ready()
         self.auth: dict[str, str] = {}
-        """Headers of the endpoints marked `authenticated` (a bearer token; none for the
-        hand-written app)."""
-        if app == "generated":
+        """Headers of the endpoints marked `authenticated`: the editor's bearer token, from
+        the generated app's login, or signed like it for the hand-written app."""
+        if app.generated:
             self.auth = self._log_in()
+        else:
+            user_id, version = asyncio.run(_editor(database))
+            now = int(time.time())
+            claims = {"sub": str(user_id), "ver": version, "iat": now, "exp": now + 3600}
+            token = jwt.encode(claims, SECRET_KEY, algorithm="HS256")
+            self.auth = {"Authorization": f"Bearer {token}"}
 
     def _log_in(self) -> dict[str, str]:
         response = httpx.post(
@@ -469,13 +551,14 @@ async def _load(setup: Setup, servers: Mapping[str, Server], results: LoadResult
         app: [_client(server.base) for _ in range(results.concurrency)]
         for app, server in servers.items()
     }
+    names = tuple(servers)
     try:
-        for app in APPS:  # warm-up: connections, pools, caches
+        for app in names:  # warm-up: connections, pools, caches
             for endpoint in ENDPOINTS:
                 await _hit(servers[app], clients[app], endpoint, results.warmup, seed=0)
             await _delete_created(setup.databases[app])
         for round_number in range(results.rounds):
-            order = APPS if round_number % 2 == 0 else APPS[::-1]
+            order = names if round_number % 2 == 0 else names[::-1]
             for endpoint in ENDPOINTS:
                 for app in order:
                     measured = await _hit(
@@ -503,11 +586,22 @@ def measure_load(
     rounds: int,
     warmup: float,
     sql_requests: int,
+    before: str | None = None,
 ) -> LoadResults:
-    results = LoadResults(concurrency=concurrency, seconds=seconds, rounds=rounds, warmup=warmup)
-    with databases(work, env) as setup:
+    """Both apps (and, with `before`, both as they were at that git revision) under load."""
+    results = LoadResults(
+        concurrency=concurrency, seconds=seconds, rounds=rounds, warmup=warmup, before=before
+    )
+    with databases(work, env, before) as setup:
         for count_sql in (True, False):
-            servers = {app: Server(app, setup, env, count_sql) for app in APPS}
+            servers: dict[str, Server] = {}
+            try:
+                for app in setup.apps:
+                    servers[app.name] = Server(app, setup, env, count_sql)
+            except BaseException:
+                for server in servers.values():
+                    server.stop()
+                raise
             try:
                 if count_sql:
                     asyncio.run(_count_sql(setup, servers, sql_requests, results))

@@ -2,13 +2,17 @@
 
 .venv/bin/python -m bench.run                 # full run, writes bench/results.md
 .venv/bin/python -m bench.run --quick         # smoke sizes, 1 repetition: .bench/results-quick.md
-.venv/bin/python -m bench.run --no-load       # command line only (no PostgreSQL needed)
+.venv/bin/python -m bench.run --only cli      # command line only (no PostgreSQL needed)
+.venv/bin/python -m bench.run --only app      # the generated app against the hand-written one
+.venv/bin/python -m bench.run --only app --before main   # ... and both as they were at `main`,
+                                              # side by side in the same rounds
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,27 +68,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out",
         type=Path,
         help="where to write the table (default: bench/results.md; .bench/results-quick.md "
-        "with --quick, so a smoke run never replaces the committed results)",
+        "with --quick and .bench/results-{cli,app}.md with --only, so neither replaces the "
+        "committed results of a full run)",
     )
-    parser.add_argument("--no-load", action="store_true", help="skip the load test")
+    parser.add_argument(
+        "--only",
+        choices=("cli", "app"),
+        help="run one half: the command-line timings, or the app load test",
+    )
+    parser.add_argument(
+        "--no-load", action="store_true", help="skip the load test (the same as --only cli)"
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REVISION",
+        help="also load the generated and hand-written apps as they are at this git revision, "
+        "in the same rounds (a before/after table)",
+    )
     parser.add_argument("--work", type=Path, help="keep the generated projects in this folder")
     args = parser.parse_args(argv)
+    if args.no_load:
+        if args.only == "app":
+            parser.error("--no-load and --only app exclude each other")
+        args.only = "cli"
+    before = None if args.before is None else _revision(args.before)
     config = QUICK if args.quick else FULL
-    out: Path = args.out or (
-        REPO / ".bench" / "results-quick.md" if args.quick else REPO / "bench" / "results.md"
-    )
+    if args.out is not None:
+        out: Path = args.out
+    elif args.quick:
+        out = REPO / ".bench" / "results-quick.md"
+    elif args.only:  # half a run never replaces the full results
+        out = REPO / ".bench" / f"results-{args.only}.md"
+    else:
+        out = REPO / "bench" / "results.md"
 
     work = args.work or Path(tempfile.mkdtemp(prefix="fastgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     env = command_env(REPO / ".bench" / "pycache")
     started_load = machine.load_average()
     try:
-        log(f"command line timings in {work}")
-        cli = cli_timings.measure_cli(work / "cli", env, config.scale, log)
+        cli = None
+        cli_note = "`--only app`"
+        if args.only != "app":
+            log(f"command line timings in {work}")
+            cli = cli_timings.measure_cli(work / "cli", env, config.scale, log)
         postgres = app_load.postgres_version()
         load = None
-        if args.no_load:
-            load_note = "`--no-load`"
+        if args.only == "cli":
+            load_note = "`--no-load`" if args.no_load else "`--only cli`"
         elif postgres is None:
             load_note = f"PostgreSQL not reachable at {app_load.POSTGRES}"
         else:
@@ -97,13 +128,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rounds=config.rounds,
                 warmup=config.warmup,
                 sql_requests=config.sql_requests,
+                before=before,
             )
             load_note = ""
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     command = "python -m bench.run" + (" --quick" if args.quick else "")
-    command += " --no-load" if args.no_load else ""
+    command += " --no-load" if args.no_load else (f" --only {args.only}" if args.only else "")
+    command += f" --before {args.before}" if args.before else ""
     text = report.render(
         machine.describe(postgres),
         cli,
@@ -112,12 +145,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         quick=args.quick,
         load_note=load_note,
         load_average=(started_load, machine.load_average()),
+        cli_note=cli_note,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(text)
     log(f"written to {out}")
     return 0
+
+
+def _revision(name: str) -> str:
+    """`name` (a branch, tag or commit) as a short commit hash, so the report names what ran."""
+    completed = subprocess.run(
+        ["git", "rev-parse", "--short", f"{name}^{{commit}}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"--before: not a git revision: {name}")
+    return completed.stdout.strip()
 
 
 if __name__ == "__main__":

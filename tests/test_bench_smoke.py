@@ -62,8 +62,9 @@ def test_quick_run_writes_every_section_and_goal(quick_run: tuple[Path, Path]) -
     rows = [
         line for line in goals.splitlines() if line.startswith("| `") or "generated app" in line
     ]
-    assert len(rows) == 5
+    assert len(rows) == 6
     assert "Not measured in this run: `--no-load`." in text
+    assert goals.count("| not measured in this run | — |") == 2
 
 
 @pytest.mark.slow
@@ -114,8 +115,8 @@ def _series(*walls: float) -> Series:
     return Series(tuple(Sample(wall=w, cpu=w / 2) for w in walls))
 
 
-def test_load_table_and_goals_render_from_results() -> None:
-    cli = cli_timings.CliResults(
+def _cli_results() -> cli_timings.CliResults:
+    return cli_timings.CliResults(
         reps=1,
         warm_up=False,
         python=_series(0.02),
@@ -126,16 +127,25 @@ def test_load_table_and_goals_render_from_results() -> None:
         add_column=_series(1.0),
         alembic=_series(2.0),
     )
-    load = app_load.LoadResults(concurrency=4, seconds=1, rounds=1, warmup=0.5)
-    for app, speed in (("generated", 90.0), ("reference", 100.0)):
+
+
+def _load_results(speeds: dict[str, float], before: str | None = None) -> app_load.LoadResults:
+    """Made-up load results: `speeds` requests a second per app, on every endpoint."""
+    load = app_load.LoadResults(concurrency=4, seconds=1, rounds=1, warmup=0.5, before=before)
+    for app, speed in speeds.items():
         for endpoint in app_load.ENDPOINTS:
             load.runs[(app, endpoint.name)] = [
                 app_load.Measurement(
                     requests=int(speed), errors=0, seconds=1.0, p50=0.01, p99=0.05, server_cpu=0.3
                 )
             ]
-            load.sql[(app, endpoint.name)] = app_load.SqlCount(2, 0, ("SELECT books",))
-    text = report.render(
+            statements = 4 if app == "generated-before" else 2
+            load.sql[(app, endpoint.name)] = app_load.SqlCount(statements, 0, ("SELECT books",))
+    return load
+
+
+def _render(cli: cli_timings.CliResults | None, load: app_load.LoadResults, **notes: str) -> str:
+    return report.render(
         {"PostgreSQL": "15"},
         cli,
         load,
@@ -143,11 +153,34 @@ def test_load_table_and_goals_render_from_results() -> None:
         quick=False,
         load_note="",
         load_average=("1", "1"),
+        **notes,
     )
+
+
+def test_load_table_and_goals_render_from_results() -> None:
+    cli = _cli_results()
+    load = _load_results({"generated": 90.0, "reference": 100.0})
+    text = _render(cli, load)
     assert "| list books (page of 50, no included relation)" in text
     assert "| | generated / hand-written | 0.90x |" in text
+    assert "before:" not in text and "### Before" not in text
     met = {goal.text: goal.met for goal in report.goals(cli, load)}
-    assert list(met.values()) == [True, False, True, True, True, True]
+    assert list(met.values()) == [True, True, True, True, False, True]
+
+
+def test_before_and_after_render_side_by_side() -> None:
+    speeds = {"generated": 110.0, "reference": 100.0, "generated-before": 50.0}
+    load = _load_results({**speeds, "reference-before": 125.0}, before="abc1234")
+    text = _render(None, load, cli_note="`--only app`")
+    assert "## Command line\n\nNot measured in this run: `--only app`." in text
+    assert "| | generated / hand-written | 1.10x |" in text
+    assert "| | before: generated / hand-written | 0.40x |" in text
+    assert "### Before (`abc1234`) and after, same run" in text
+    row = next(line for line in text.splitlines() if line.startswith("| create a book | 50 → 110"))
+    assert "| 125 → 100 | 0.40x → 1.10x | 1.00x → 1.00x |" in row
+    assert row.endswith("| 2.20x | 4 → 2 (2 → 2) |")
+    met = [goal.met for goal in report.goals(None, load)]
+    assert met == [None, None, None, None, True, True]
 
 
 def test_statements_are_summarised_by_verb_and_table() -> None:

@@ -1,5 +1,6 @@
-"""ORM models for the `authors` and `books` tables (the schema the generated migration
-creates: same columns, types, constraints and native enum)."""
+"""ORM models for the `users`, `authors` and `books` tables (the schema the generated migration
+creates: same columns, types, constraints and native enum). Of `users` only what
+authentication reads is mapped."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     Date,
     DateTime,
     Enum,
@@ -49,6 +52,15 @@ class Timestamps:
     )
 
 
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    is_active: Mapped[bool] = mapped_column(Boolean)
+    token_version: Mapped[int] = mapped_column(Integer)
+
+
 class Author(Timestamps, Base):
     __tablename__ = "authors"
 
@@ -71,3 +83,6 @@ class Book(Timestamps, Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("authors.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )

@@ -43,6 +43,7 @@ class BookOut(BookIn):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    owner_id: int | None
     created_at: datetime
     updated_at: datetime
 

@@ -9,6 +9,7 @@ attacks and outages it once failed:
   lets requests through, /health names the store;
 - the database stops answering (connections accepted, nothing said): a request ends with 503
   within DATABASE_CONNECT_TIMEOUT + DATABASE_STATEMENT_TIMEOUT, not after a minute;
+- the database closes every open connection (as a restart does): no request fails for it;
 - nothing listens at the database address: 503 with Retry-After, /health names the database.
 
 One app serves every scenario. It reaches PostgreSQL through a relay this test switches
@@ -48,7 +49,9 @@ SCRATCH = ("--save", "", "--appendonly", "no")
 class DatabaseRelay:
     """A TCP relay in front of the real PostgreSQL whose behaviour the test switches:
     `forward`; `freeze` (open connections carry nothing more, new ones are accepted and never
-    answered); `refuse` (nothing listens: connecting is refused)."""
+    answered); `refuse` (nothing listens: connecting is refused). `go_stale()` leaves the open
+    connections open but dead: each is closed the moment the app sends on it (a server gone
+    without a word, which the app cannot know before it sends)."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
@@ -58,6 +61,8 @@ class DatabaseRelay:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.server: asyncio.Server | None = None
         self.writers: set[asyncio.StreamWriter] = set()
+        self.epoch = 0
+        """Connections accepted before the last `go_stale()` are dead."""
 
     def __enter__(self) -> DatabaseRelay:
         self.thread.start()
@@ -71,6 +76,12 @@ class DatabaseRelay:
 
     def switch(self, mode: str) -> None:
         self._call(self._switch(mode))
+
+    def go_stale(self) -> None:
+        async def stale() -> None:
+            self.epoch += 1
+
+        self._call(stale())
 
     def _call(self, coroutine: Coroutine[object, object, None]) -> None:
         asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
@@ -98,14 +109,26 @@ class DatabaseRelay:
             writer.close()
             return
         self.writers.add(upstream)
-        await asyncio.gather(self._pipe(reader, upstream), self._pipe(upstream_reader, writer))
+        epoch = self.epoch
+        await asyncio.gather(
+            self._pipe(reader, upstream, (writer, epoch)), self._pipe(upstream_reader, writer)
+        )
 
     async def _pipe(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter | None
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter | None,
+        client: tuple[asyncio.StreamWriter, int] | None = None,
     ) -> None:
-        """Copy until either side closes; while frozen, what arrives is dropped."""
+        """Copy until either side closes; while frozen, what arrives is dropped. From the
+        app's side (`client`: its writer and the epoch it was accepted in) of a connection
+        gone stale, what arrives is dropped with the connection."""
         try:
             while data := await reader.read(65536):
+                if client is not None and client[1] != self.epoch:
+                    client[0].close()
+                    self.writers.discard(client[0])
+                    break
                 if writer is not None and self.mode == "forward":
                     writer.write(data)
                     await writer.drain()
@@ -310,6 +333,21 @@ def test_database_that_stops_answering(served: Served) -> None:
     finally:
         served.relay.switch("forward")
     served.wait_healthy()
+
+
+def test_connections_the_database_closed_fail_no_request(served: Served) -> None:
+    """The app checks no connection with a round trip before using it (no pre-ping): a pooled
+    connection the server closed is replaced when it is taken from the pool, or the read that
+    finds it gone runs again on a fresh one."""
+    for _ in range(3):  # pooled connections exist
+        assert served.http.get("/books").status_code == 200
+    for drop in (lambda: served.relay.switch("forward"), served.relay.go_stale) * 2:
+        drop()  # closed (the app hears of it), or dead until used (the app cannot know)
+        pages = [served.http.get("/books") for _ in range(3)]
+        assert _statuses(pages) == [200] * 3, [page.text for page in pages]
+        drop()
+        lookups = [served.http.get("/authors/1") for _ in range(3)]  # a primary key lookup
+        assert _statuses(lookups) == [404] * 3, [lookup.text for lookup in lookups]
 
 
 def test_database_address_where_nothing_listens(served: Served) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import operator
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -59,6 +60,23 @@ async def test_create_returns_201_and_the_row(client: AsyncClient) -> None:
     response = await client.post(PATH, json=payload)
     assert response.status_code == 201, response.text
     _assert_matches(response.json(), payload)
+
+
+async def test_create_uses_a_fixed_number_of_statements(
+    client: AsyncClient, sql_statements: list[str]
+) -> None:
+    """The caller's account (once), a lookup for each parent the caller may read only as its
+    owner (the foreign key vouches for any other), then one INSERT ... RETURNING: the row is
+    not read back."""
+    payload = await gadget_payload(client)
+    lookups = 0
+    sql_statements.clear()
+    response = await client.post(PATH, json=payload)
+    assert response.status_code == 201, response.text
+    assert len(sql_statements) == 2 + lookups, sql_statements
+    assert [bool(re.search(r"\bFROM users\b", s)) for s in sql_statements].count(True) == 1
+    insert = sql_statements[-1].upper()
+    assert insert.lstrip().startswith("INSERT") and "RETURNING" in insert, sql_statements
 
 
 async def test_read_returns_the_row(client: AsyncClient) -> None:

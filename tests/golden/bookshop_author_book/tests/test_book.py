@@ -2,6 +2,7 @@
 
 import json
 import operator
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.config import Settings
 from app.core.roles import ROLES
+from app.models.author import ACCESS as AUTHOR_ACCESS
 from app.models.book import Book
 from app.models.user import User
 from tests.conftest import ClientFor
@@ -47,6 +49,25 @@ async def test_create_returns_201_and_the_row(client: AsyncClient) -> None:
     response = await client.post(PATH, json=payload)
     assert response.status_code == 201, response.text
     _assert_matches(response.json(), payload)
+
+
+async def test_create_uses_a_fixed_number_of_statements(
+    client: AsyncClient, sql_statements: list[str]
+) -> None:
+    """The caller's account (once), a lookup for each parent the caller may read only as its
+    owner (the foreign key vouches for any other), then one INSERT ... RETURNING: the row is
+    not read back."""
+    payload = await book_payload(client)
+    lookups = [
+        set(AUTHOR_ACCESS["read"]) == {"owner"},  # author_id
+    ].count(True)
+    sql_statements.clear()
+    response = await client.post(PATH, json=payload)
+    assert response.status_code == 201, response.text
+    assert len(sql_statements) == 2 + lookups, sql_statements
+    assert [bool(re.search(r"\bFROM users\b", s)) for s in sql_statements].count(True) == 1
+    insert = sql_statements[-1].upper()
+    assert insert.lstrip().startswith("INSERT") and "RETURNING" in insert, sql_statements
 
 
 async def test_read_returns_the_row(client: AsyncClient) -> None:
@@ -230,6 +251,12 @@ async def test_missing_author_is_422(client: AsyncClient) -> None:
     response = await client.post(PATH, json=payload)
     assert response.status_code == 422, response.text
     assert response.json()["details"][0]["loc"] == ["body", "author_id"]
+    row = await create_book(client)
+    url = f"{PATH}/{row['id']}"
+    updated = await client.patch(url, json={"author_id": MISSING_ID})
+    assert updated.status_code == 422, updated.text
+    assert updated.json() == response.json()  # the same answer on create and update
+    assert (await client.get(url)).json() == row  # nothing changed
 
 
 # Access and rate limits: every operation against the real authentication, access rules and

@@ -25,7 +25,7 @@ from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
-from app.core.errors import conflict_error
+from app.core.pages import read_rows
 from app.core.passwords import hash_password
 from app.core.security import Grant
 from app.core.security import allow
@@ -53,6 +53,10 @@ CanRead = Annotated[Grant, Depends(allow(*ACCESS["read"]))]
 CanCreate = Annotated[Grant, Depends(allow(*ACCESS["create"]))]
 CanUpdate = Annotated[Grant, Depends(allow(*ACCESS["update"]))]
 CanDelete = Annotated[Grant, Depends(allow(*ACCESS["delete"]))]
+
+_REFERENCES = ()
+"""The foreign keys of Gadget (column, model, its read rule): each may name only a row the caller
+may read (app.core.access.Reference)."""
 
 GadgetSortKey = Literal["order", "-order", "key", "-key"]
 
@@ -94,17 +98,6 @@ async def _get_or_404(session: SessionDep, gadget_id: int, grant: Grant) -> Gadg
     gadget = await session.get(Gadget, gadget_id)
     if gadget is None:
         raise NotFoundError("Gadget", gadget_id)
-    return gadget
-
-
-async def _commit(session: SessionDep, gadget: Gadget) -> Gadget:
-    session.add(gadget)
-    try:
-        await session.commit()
-    except IntegrityError as exc:
-        await session.rollback()
-        raise conflict_error(exc, Gadget) from exc
-    await session.refresh(gadget)
     return gadget
 
 
@@ -153,7 +146,7 @@ async def list_gadgets(
         )
     query = query.order_by(col(Gadget.id)).offset(params.offset).limit(params.limit)
     rows = (await session.exec(query)).all()
-    items = [GadgetRead.model_validate(row) for row in rows]
+    items = read_rows(GadgetRead, rows)
     return GadgetPage(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
@@ -163,14 +156,19 @@ async def read_gadget(session: SessionDep, grant: CanRead, gadget_id: GadgetId) 
 
 
 @router.post("", response_model=GadgetRead, status_code=status.HTTP_201_CREATED)
-async def create_gadget(session: SessionDep, grant: CanCreate, payload: GadgetCreate) -> Gadget:
+async def create_gadget(
+    session: SessionDep,
+    grant: CanCreate,
+    visibility: VisibilityDep,
+    payload: GadgetCreate,
+) -> Gadget:
     gadget = Gadget.model_validate(
         payload,
         update={
             "secret_hash": hash_password(payload.secret),
         },
     )
-    return await _commit(session, gadget)
+    return await visibility.insert(session, gadget, _REFERENCES)
 
 
 @router.patch(
@@ -194,7 +192,7 @@ async def update_gadget(
         changes["secret_hash"] = None if password is None else hash_password(password)
     gadget.sqlmodel_update(changes)
     gadget.updated_at = utcnow()
-    gadget = await _commit(session, gadget)
+    gadget = await visibility.save(session, gadget, _REFERENCES, changes)
     if not visibility.shows(gadget, ACCESS["read"]):
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return gadget

@@ -27,7 +27,7 @@ from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
-from app.core.errors import conflict_error
+from app.core.pages import read_rows
 from app.core.security import Grant
 from app.core.security import allow
 from app.models.author import ACCESS
@@ -55,6 +55,10 @@ CanRead = Annotated[Grant, Depends(allow(*ACCESS["read"]))]
 CanCreate = Annotated[Grant, Depends(allow(*ACCESS["create"]))]
 CanUpdate = Annotated[Grant, Depends(allow(*ACCESS["update"]))]
 CanDelete = Annotated[Grant, Depends(allow(*ACCESS["delete"]))]
+
+_REFERENCES = ()
+"""The foreign keys of Author (column, model, its read rule): each may name only a row the caller
+may read (app.core.access.Reference)."""
 
 AuthorSortKey = Literal["name", "-name"]
 AuthorInclude = Literal["books"]
@@ -114,17 +118,6 @@ async def _get_or_404(session: SessionDep, author_id: int, grant: Grant) -> Auth
     return author
 
 
-async def _commit(session: SessionDep, author: Author) -> Author:
-    session.add(author)
-    try:
-        await session.commit()
-    except IntegrityError as exc:
-        await session.rollback()
-        raise conflict_error(exc, Author) from exc
-    await session.refresh(author)
-    return author
-
-
 _SORT_COLUMNS = {
     "name": col(Author.name),
 }
@@ -149,9 +142,11 @@ async def _expand(
     include: Collection[str],
     visibility: Visibility,
 ) -> list[AuthorExpanded]:
-    """The rows with the included relations, each loaded in one statement for all rows. Only
-    related rows the caller may read (their `read` rule) are included."""
-    items = [AuthorRead.model_validate(row).model_dump() for row in rows]
+    """The rows with the included relations, each loaded in one statement for all rows (and
+    turned into schemas a page at a time, not row by row). Only related rows the caller may
+    read (their `read` rule) are included; a relation left out of `include` stays unset, and
+    out of the answer."""
+    items = read_rows(AuthorExpanded, rows)
     ids: list[int] = [row.id for row in rows if row.id is not None]
     if "books" in include and rows:
         books_readable = visibility.rows(Book, BOOK_ACCESS["read"])
@@ -159,13 +154,13 @@ async def _expand(
             select(Book).where(col(Book.author_id).in_(ids), books_readable).order_by(col(Book.id))
         )
         books_by_id: dict[int, list[BookRead]] = {row_id: [] for row_id in ids}
-        for child in (await session.exec(books_query)).all():
+        for child in read_rows(BookRead, (await session.exec(books_query)).all()):
             parent_id = child.author_id
             if parent_id is not None:
-                books_by_id[parent_id].append(BookRead.model_validate(child))
+                books_by_id[parent_id].append(child)
         for item, row_id in zip(items, ids, strict=True):
-            item["books"] = books_by_id[row_id]
-    return [AuthorExpanded(**item) for item in items]
+            item.books = books_by_id[row_id]
+    return items
 
 
 @router.get("", response_model=AuthorExpandedPage, response_model_exclude_unset=True)
@@ -203,9 +198,14 @@ async def read_author(
 
 
 @router.post("", response_model=AuthorRead, status_code=status.HTTP_201_CREATED)
-async def create_author(session: SessionDep, grant: CanCreate, payload: AuthorCreate) -> Author:
+async def create_author(
+    session: SessionDep,
+    grant: CanCreate,
+    visibility: VisibilityDep,
+    payload: AuthorCreate,
+) -> Author:
     author = Author.model_validate(payload)
-    return await _commit(session, author)
+    return await visibility.insert(session, author, _REFERENCES)
 
 
 @router.patch(
@@ -226,7 +226,7 @@ async def update_author(
     changes = payload.model_dump(exclude_unset=True)
     author.sqlmodel_update(changes)
     author.updated_at = utcnow()
-    author = await _commit(session, author)
+    author = await visibility.save(session, author, _REFERENCES, changes)
     if not visibility.shows(author, ACCESS["read"]):
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return author

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
-from typing import Any
 from typing import Literal
 
 from fastapi import APIRouter
@@ -28,11 +27,9 @@ from app.core.access import VisibilityDep
 from app.core.clock import utcnow
 from app.core.db import SessionDep
 from app.core.errors import ERROR_RESPONSES
-from app.core.errors import AppError
 from app.core.errors import ConflictError
-from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
-from app.core.errors import conflict_error
+from app.core.pages import read_rows
 from app.core.rate_limit import rate_limit
 from app.core.security import Grant
 from app.core.security import allow
@@ -71,6 +68,10 @@ READ_RATE_LIMIT = Depends(rate_limit("books", "read", shared="120/minute"))
 CREATE_RATE_LIMIT = Depends(rate_limit("books", "create", shared="120/minute", own="10/minute"))
 UPDATE_RATE_LIMIT = Depends(rate_limit("books", "update", shared="120/minute"))
 DELETE_RATE_LIMIT = Depends(rate_limit("books", "delete", shared="120/minute"))
+
+_REFERENCES = (("author_id", Author, AUTHOR_ACCESS["read"]),)
+"""The foreign keys of Book (column, model, its read rule): each may name only a row the caller
+may read (app.core.access.Reference)."""
 
 BookSortKey = Literal[
     "title", "-title", "pages", "-pages", "price", "-price", "published_on", "-published_on"
@@ -169,37 +170,6 @@ async def _get_or_404(session: SessionDep, book_id: int, grant: Grant) -> Book:
     return book
 
 
-async def _check_parents(
-    session: SessionDep, visibility: Visibility, values: dict[str, Any]
-) -> None:
-    """A reference to a missing parent row is the client's mistake: 422, not a 500. A parent
-    the caller may not read (its `read` rule) gets the very same answer, so a foreign key
-    neither reaches nor reveals someone else's row."""
-    if values.get("author_id") is not None:
-        parent_id = values["author_id"]
-        if await visibility.find(session, Author, parent_id, AUTHOR_ACCESS["read"]) is None:
-            message = f"Author {parent_id} does not exist"
-            raise AppError(
-                message,
-                status_code=422,
-                code="validation_error",
-                details=[
-                    ErrorDetail(loc=["body", "author_id"], message=message, type="foreign_key")
-                ],
-            )
-
-
-async def _commit(session: SessionDep, book: Book) -> Book:
-    session.add(book)
-    try:
-        await session.commit()
-    except IntegrityError as exc:
-        await session.rollback()
-        raise conflict_error(exc, Book) from exc
-    await session.refresh(book)
-    return book
-
-
 _SORT_COLUMNS = {
     "title": col(Book.title),
     "pages": col(Book.pages),
@@ -253,21 +223,23 @@ async def _expand(
     include: Collection[str],
     visibility: Visibility,
 ) -> list[BookExpanded]:
-    """The rows with the included relations, each loaded in one statement for all rows. Only
-    related rows the caller may read (their `read` rule) are included."""
-    items = [BookRead.model_validate(row).model_dump() for row in rows]
+    """The rows with the included relations, each loaded in one statement for all rows (and
+    turned into schemas a page at a time, not row by row). Only related rows the caller may
+    read (their `read` rule) are included; a relation left out of `include` stays unset, and
+    out of the answer."""
+    items = read_rows(BookExpanded, rows)
     if "author" in include and rows:
         author_readable = visibility.rows(Author, AUTHOR_ACCESS["read"])
         author_keys = {row.author_id for row in rows if row.author_id is not None}
         author_query = select(Author).where(col(Author.id).in_(author_keys), author_readable)
         author_by_id = {
-            found.id: AuthorRead.model_validate(found)
-            for found in (await session.exec(author_query)).all()
+            found.id: found
+            for found in read_rows(AuthorRead, (await session.exec(author_query)).all())
         }
         for item, row in zip(items, rows, strict=True):
             key = row.author_id
-            item["author"] = None if key is None else author_by_id.get(key)
-    return [BookExpanded(**item) for item in items]
+            item.author = None if key is None else author_by_id.get(key)
+    return items
 
 
 @router.get(
@@ -326,14 +298,14 @@ async def create_book(
     visibility: VisibilityDep,
     payload: BookCreate,
 ) -> Book:
-    await _check_parents(session, visibility, payload.model_dump())
+    await visibility.check_references(session, _REFERENCES, payload.model_dump())
     book = Book.model_validate(
         payload,
         update={
             "owner_id": grant.user_id,
         },
     )
-    return await _commit(session, book)
+    return await visibility.insert(session, book, _REFERENCES)
 
 
 @router.patch(
@@ -353,10 +325,10 @@ async def update_book(
     (ACCESS["read"]); one who may update it but not read it gets 204 and no body."""
     book = await _get_or_404(session, book_id, grant)
     changes = payload.model_dump(exclude_unset=True)
-    await _check_parents(session, visibility, changes)
+    await visibility.check_references(session, _REFERENCES, changes)
     book.sqlmodel_update(changes)
     book.updated_at = utcnow()
-    book = await _commit(session, book)
+    book = await visibility.save(session, book, _REFERENCES, changes)
     if not visibility.shows(book, ACCESS["read"]):
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return book

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Table
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import inspect as sa_inspect
@@ -168,6 +169,46 @@ def _violated(
     if len(columns) != len(parts) or columns not in set(uniques.values()):
         return None
     return columns
+
+
+class MissingParentError(AppError):
+    """A foreign key names a row that does not exist, or one the caller may not read: the same
+    422 either way, pointing at the field."""
+
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, resource: str, column: str, row_id: object) -> None:
+        message = f"{resource} {row_id} does not exist"
+        detail = ErrorDetail(loc=["body", column], message=message, type="foreign_key")
+        super().__init__(message, details=[detail])
+
+
+FOREIGN_KEY_VIOLATION = "23503"
+"""PostgreSQL's SQLSTATE for a foreign key naming a missing row."""
+_SQLITE_FOREIGN_KEY = "FOREIGN KEY constraint failed"
+
+
+def is_foreign_key_violation(exc: IntegrityError) -> bool:
+    """Whether the database refused a write because a foreign key names a missing row."""
+    cause = exc.orig.__cause__ if exc.orig else None
+    if getattr(cause, "sqlstate", None) == FOREIGN_KEY_VIOLATION:
+        return True
+    return _SQLITE_FOREIGN_KEY in str(exc.orig)
+
+
+def foreign_key_column(exc: IntegrityError, model: type[SQLModel]) -> str | None:
+    """The column of `model`'s table whose foreign key `exc` reports, by the constraint's name
+    (PostgreSQL names it; SQLite does not, and then this is None)."""
+    constraint = getattr(exc.orig.__cause__ if exc.orig else None, "constraint_name", None)
+    table = sa_inspect(model).local_table
+    if not isinstance(constraint, str) or not isinstance(table, Table):
+        return None
+    for foreign_key in table.constraints:
+        if isinstance(foreign_key, ForeignKeyConstraint) and foreign_key.name == constraint:
+            columns = [column.name for column in foreign_key.columns]
+            return columns[0] if len(columns) == 1 else None
+    return None
 
 
 class UnauthorizedError(AppError):
