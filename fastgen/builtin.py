@@ -8,6 +8,9 @@ BUILTIN_RESOURCES: dict[str, str] = {"User": "users"}
 """Class name -> table name."""
 BUILTIN_MODULES: dict[str, str] = {"User": "app/models/user.py"}
 """Class name -> the file that defines it."""
+BUILTIN_READ: dict[str, tuple[str, ...]] = {"User": ("owner", "admin")}
+"""Class name -> who may read a row, and so name it in a foreign key (USER_READ in the
+generated app/core/access.py: an account itself and admins)."""
 
 
 def builtin_for_table(table: str) -> str | None:

@@ -24,6 +24,7 @@ from fastgen.spec.fields import IDENTIFIER, FieldChecker, Where, check_attribute
 from fastgen.spec.links import Link, Side, check_links
 from fastgen.spec.model import PATH_PATTERN, ResourceSpec
 from fastgen.spec.names import default_path, default_table
+from fastgen.spec.reach import check_public_creates
 from fastgen.spec.relations import CLASS_NAME, Target, check_relations
 from fastgen.spec.reserved import class_name_problem, path_problem, table_name_problem
 from fastgen.spec.sections import check_access, check_limits, report_duplicates, unknown_key
@@ -528,6 +529,7 @@ def _finish(
                 specs.append(spec)
                 located.append(Located(spec, draft.report, draft.where))
     check_derived_names(located, applied)
+    check_public_creates(located, applied)
     diagnostics = [d for draft in drafts for d in draft.report.diagnostics]
     if diagnostics:
         raise SpecError(diagnostics)

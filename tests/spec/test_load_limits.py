@@ -590,3 +590,58 @@ def test_reserved_sql_words_are_ordinary_field_and_relation_names(name: str) -> 
     linked = load_specs(list(texts), texts=texts)
     book = next(spec for spec in linked if spec.resource == "Book")
     assert [relation.name for relation in book.relations] == [name]
+
+
+def _public_create(relation: str, target_read: str) -> dict[Path, str]:
+    return {
+        Path("author.yaml"): (
+            "version: 1\nresource: Author\nfields:\n  title: str\n"
+            f"access:\n  read: [{target_read}]\n"
+        ),
+        Path("book.yaml"): (
+            HEAD + f"fields:\n  title: str\nrelations:\n  {relation}\n"
+            "access:\n  create: [public]\n  read: [public]\n"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("relation", "target_read", "hint"),
+    [
+        ("maker: {belongs_to: User}", "public", "add 'optional: true', or take 'public' out"),
+        (
+            "author: {belongs_to: Author}",
+            "authenticated",
+            "add 'optional: true', let 'public' read Author, or take 'public' out",
+        ),
+    ],
+)
+def test_a_public_create_needing_a_row_anonymous_callers_cannot_read_is_refused(
+    relation: str, target_read: str, hint: str
+) -> None:
+    texts = _public_create(relation, target_read)
+    with pytest.raises(SpecError) as raised:
+        load_specs(list(texts), texts=texts)
+    [found] = raised.value.diagnostics
+    assert (found.file, found.line, found.path) == (
+        "book.yaml",
+        6,
+        "relations." + relation.split(":")[0],
+    )
+    assert "anonymous callers may not read" in found.message
+    assert found.hint is not None and found.hint.startswith(hint)
+
+
+@pytest.mark.parametrize(
+    ("relation", "target_read"),
+    [
+        ("author: {belongs_to: Author, optional: true}", "authenticated"),
+        ("author: {belongs_to: Author}", "public"),
+        ("maker: {belongs_to: User, optional: true}", "public"),
+    ],
+)
+def test_a_public_create_whose_parents_anonymous_callers_can_name_is_accepted(
+    relation: str, target_read: str
+) -> None:
+    texts = _public_create(relation, target_read)
+    assert [spec.resource for spec in load_specs(list(texts), texts=texts)] == ["Author", "Book"]
