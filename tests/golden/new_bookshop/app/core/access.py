@@ -137,7 +137,7 @@ class Visibility:
             stored: Model = result.scalar_one()
             await session.commit()
         except IntegrityError as exc:
-            await session.rollback()
+            await self.rollback(session)
             raise await self.write_error(session, exc, model, references, values) from exc
         return stored
 
@@ -154,10 +154,18 @@ class Visibility:
         try:
             await session.commit()
         except IntegrityError as exc:
-            await session.rollback()
+            await self.rollback(session)
             raise await self.write_error(session, exc, type(row), references, changes) from exc
         await session.refresh(row)
         return row
+
+    async def rollback(self, session: AsyncSession) -> None:
+        """Roll back, and load the caller's account again when this session holds it: a
+        rollback expires every row the session holds, and the lookups of `write_error` read
+        the caller's id and roles (an expired attribute would be loaded without await)."""
+        await session.rollback()
+        if self.user is not None and self.user in session:
+            await session.refresh(self.user)
 
     async def write_error(
         self,
