@@ -134,9 +134,10 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
     stored_only: list[FieldView] = []  # in the table only (password hashes)
     passwords: list[FieldView] = []
     enums: list[EnumView] = []
-    # read-only fields without a default: null in every row made through the API, so the
-    # filter tests, which filter rows by their values, have no value to filter by
-    never_set = [f.name for f in spec.fields if f.read_only and f.default is None]
+    # Filters the value-based filter tests cover: not those of read-only fields without a
+    # default, null in every row made through the API (no value to filter by).
+    never_set = {f.name for f in spec.fields if f.read_only and f.default is None}
+    valued_filters = [view for view in queries.filters(spec) if view.attribute not in never_set]
     imports: set[str] = set()
     for field in spec.fields:
         imports.update(field_imports(field))
@@ -184,7 +185,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         # the operation the 429 test exhausts: one that needs no new rows, when possible
         "limited_operation": _pick_limited(limited),
         "read_only_names": [f.name for f in spec.fields if f.read_only],
-        "never_set": never_set,
+        "valued_filters": valued_filters,
         "access": {op.name: op.subjects for op in operations},
         "links": queries.links(spec, state),
         "reference_cases": reference_cases(spec, state),
@@ -212,8 +213,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
             view.attribute: view.kind for view in [*queries.filters(spec), *queries.sortable(spec)]
         },
         "range_filters_exist": any(
-            view.operator in queries.RANGE_OPERATORS and view.attribute not in never_set
-            for view in queries.filters(spec)
+            view.operator in queries.RANGE_OPERATORS for view in valued_filters
         ),
         "page_sizes": sorted(
             {size for size in (1, 10, 100) if size <= page.max} | {min(page.max, 100)}
