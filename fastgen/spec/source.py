@@ -7,9 +7,12 @@ duplicate keys, which the checks report at their second occurrence.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import importlib.util
 import io
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +32,10 @@ _SEQ_TAGS = {"tag:yaml.org,2002:seq"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _MAX_DEPTH = 64
 _MAX_NODES = 20_000
+_LIBYAML = importlib.util.find_spec("_ruamel_yaml") is not None
+"""ruamel.yaml.clib is installed: ruamel.yaml's C parser (libyaml) can compose."""
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_LIBYAML_DIFFERS = ("!", "\t", "\x85", "\u2028", "\u2029", "\ufeff")
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode) -> YScalar:
         span = _span(node)
-        plain = node.style is None
+        plain = not node.style  # None from ruamel's parser, '' from libyaml
         text = str(node.value)
         tag = str(node.tag)
         if tag == "tag:yaml.org,2002:timestamp":
@@ -296,11 +303,10 @@ def _syntax_message(error: MarkedYAMLError) -> tuple[str, str | None]:
 
 def parse(report: Report) -> YNode | None:
     """Parse the report's text; on a YAML syntax error record one diagnostic and return None."""
-    yaml = YAML(typ="rt")
     with warnings.catch_warnings():
         # e.g. ReusedAnchorWarning: legal YAML, and a library must not print to stderr
         warnings.simplefilter("ignore")
-        return _parse(yaml, report)
+        return _parse(report)
 
 
 def _flow_depth_exceeded(text: str, limit: int) -> Span | None:
@@ -335,13 +341,40 @@ def _flow_depth_exceeded(text: str, limit: int) -> Span | None:
     return None
 
 
-def _parse(yaml: YAML, report: Report) -> YNode | None:
+def _compose(text: str) -> Node | None:
+    """The document's node graph, as the round-trip loader composes it, without the comments
+    (no check reads them). libyaml (ruamel.yaml.clib), when installed, composes it about five
+    times faster than the pure-Python parser, with the same nodes and marks
+    (tests/spec/test_parsers_agree.py); the pure-Python parser composes what libyaml does not
+    take (its messages are the ones diagnostics quote) and the texts on which the two differ:
+    see `_libyaml_agrees`."""
+    if _LIBYAML and _libyaml_agrees(text):
+        with contextlib.suppress(Exception):
+            return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
+    return YAML(typ="safe", pure=True).compose(io.StringIO(text))  # type: ignore[no-any-return]
+
+
+def _libyaml_agrees(text: str) -> bool:
+    """False for the texts on which libyaml and ruamel's own parser are known to differ: a text
+    without a final line break (libyaml adds one, which moves the end of the last node), a `%`
+    directive (libyaml does not pass `%YAML 1.1` on to ruamel's resolver), the non-specific tag
+    `!` (resolved differently on an empty value), tabs (libyaml takes some that ruamel refuses)
+    the line breaks of YAML 1.1 that YAML 1.2 reads as text (NEL, LS, PS) and a byte order mark
+    (libyaml counts a column for one inside the text)."""
+    return (
+        text.endswith("\n")
+        and not any(char in text for char in _LIBYAML_DIFFERS)
+        and not _DIRECTIVE.search(text)
+    )
+
+
+def _parse(report: Report) -> YNode | None:
     too_deep = _flow_depth_exceeded(report.text, _MAX_DEPTH)
     if too_deep is not None:
         report.error(too_deep, "", "the document is nested too deeply for a spec")
         return None
     try:
-        node = yaml.compose(io.StringIO(report.text))
+        node = _compose(report.text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message, hint = _syntax_message(error)
@@ -368,7 +401,7 @@ def _parse(yaml: YAML, report: Report) -> YNode | None:
     if node is None:
         return None
     try:
-        return _Builder(yaml, report).build(node)
+        return _Builder(YAML(typ="rt"), report).build(node)
     except (_TooBig, RecursionError):
         report.error(None, "", "the document is too large or nested too deeply for a spec")
         return None

@@ -152,7 +152,7 @@ def test_yes_answers_the_destructive_question(bookshop: Path, run: Run) -> None:
 def test_pre_commit_hooks_run_real_commands(run: Run) -> None:
     from ruamel.yaml import YAML
 
-    hooks = YAML(typ="safe").load(
+    hooks = YAML(typ="safe", pure=True).load(
         (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text()
     )
     assert {hook["id"] for hook in hooks} == {"fastgen-check", "fastgen-validate"}

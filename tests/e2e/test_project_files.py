@@ -25,7 +25,9 @@ NAME = "shop"
 
 
 def _workflow_job(project: Path) -> dict[str, Any]:
-    workflow = YAML(typ="safe").load((project / ".github" / "workflows" / "ci.yml").read_text())
+    workflow = YAML(typ="safe", pure=True).load(
+        (project / ".github" / "workflows" / "ci.yml").read_text()
+    )
     assert set(workflow["on"]) == {"push", "pull_request"}
     (job,) = workflow["jobs"].values()
     assert isinstance(job, dict)
@@ -85,7 +87,7 @@ def test_every_command_of_the_ci_workflow_and_the_pre_commit_hooks_pass_here(
     assert " passed" in outputs[-1] and "SKIPPED" not in outputs[-1], outputs[-1]
 
     # The pre-commit hooks, on the same copy (mypy's cache is warm now).
-    config = YAML(typ="safe").load((project / ".pre-commit-config.yaml").read_text())
+    config = YAML(typ="safe", pure=True).load((project / ".pre-commit-config.yaml").read_text())
     (repo,) = config["repos"]
     assert repo["repo"] == "local"  # the project's own tools: CI's versions, nothing fetched
     hooks = [hook["name"] for hook in repo["hooks"]]

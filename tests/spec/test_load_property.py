@@ -112,7 +112,7 @@ spec_like = st.fixed_dictionaries(
 
 
 def dump(data: Any) -> str:
-    yaml = YAML(typ="safe")
+    yaml = YAML(typ="safe", pure=True)
     stream = io.StringIO()
     yaml.dump(data, stream)
     return stream.getvalue()
