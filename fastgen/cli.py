@@ -14,6 +14,7 @@ import typer
 
 import fastgen
 from fastgen.cli_text import examples
+from fastgen.completion import CompletingGroup
 from fastgen.errors import ConflictError, FastgenError, SpecError
 from fastgen.plural import counted
 
@@ -40,6 +41,7 @@ app = typer.Typer(
     epilog=EPILOG,
     no_args_is_help=True,
     add_completion=True,
+    cls=CompletingGroup,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

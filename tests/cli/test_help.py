@@ -15,6 +15,7 @@ import pytest
 from typer.main import get_command
 
 from fastgen.cli import app
+from fastgen.completion import named_shell
 
 if TYPE_CHECKING:
     from conftest import Run
@@ -125,6 +126,22 @@ def test_show_completion_prints_a_bash_script_for_fastgen() -> None:
 
 
 @pytest.mark.parametrize(
+    ("shell", "expected"),
+    [
+        ("bash", "complete -o default -F _fastgen_completion fastgen"),
+        ("zsh", "#compdef fastgen"),
+        ("fish", "complete --command fastgen"),
+    ],
+)
+def test_show_completion_prints_the_script_of_the_shell_named(shell: str, expected: str) -> None:
+    """Whatever shell it runs in (the tests run it from Python, not from a shell)."""
+    result = _fastgen("--show-completion", shell)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    assert f"_FASTGEN_COMPLETE=complete_{shell}" in result.stdout
+
+
+@pytest.mark.parametrize(
     ("words", "expected"),
     [
         ("fastgen ad", ["add"]),
@@ -143,3 +160,11 @@ def test_completion_completes_command_names(words: str, expected: list[str]) -> 
     )
     assert result.returncode == 0, result.stderr
     assert sorted(result.stdout.split()) == expected
+
+
+def test_a_shell_is_named_only_right_after_a_completion_flag() -> None:
+    assert named_shell(["--show-completion", "zsh"]) == ("--show-completion", "zsh")
+    assert named_shell(["-y", "--install-completion", "fish"]) == ("--install-completion", "fish")
+    assert named_shell(["--show-completion"]) is None
+    assert named_shell(["--show-completion", "new"]) is None
+    assert named_shell(["new", "zsh"]) is None
