@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from fastgen.progress import ENV, wanted
+from fastgen.progress import ENV, _shown, paused, status, wanted
 
 if TYPE_CHECKING:
     from conftest import Run
@@ -71,3 +71,17 @@ def test_a_writing_command_shows_what_it_does(
     assert result.exit_code == 0, result.output
     assert "adding 1 resource…" in result.stderr
     assert "\x1b" not in result.stdout
+
+
+def test_a_question_takes_the_spinner_off_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV, "1")
+    with paused():  # no spinner: nothing to do
+        pass
+    with status("working…"):
+        (shown,) = _shown
+        assert shown._live.is_started
+        with paused():
+            assert not shown._live.is_started
+        assert shown._live.is_started
+    assert _shown == []
+    assert not shown._live.is_started
