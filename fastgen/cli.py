@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -12,7 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 import fastgen
+from fastgen.cli_text import examples
+from fastgen.completion import CompletingGroup
 from fastgen.errors import ConflictError, FastgenError, SpecError
+from fastgen.plural import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,9 +26,13 @@ if TYPE_CHECKING:
     from fastgen.project import Project
     from fastgen.write import Changeset
 
-EPILOG = (
-    "Exit codes: 0 done or nothing to do; 1 check found drift or plan has pending changes; "
-    "2 bad input (spec or usage); 3 conflict with hand edits (nothing written)."
+EPILOG = examples(
+    "fastgen new bookshop --role editor",
+    "fastgen --project bookshop add resource author.yaml book.yaml",
+    "fastgen sync",
+    "fastgen check",
+    note="Exit codes: 0 done or nothing to do; 1 check found drift or plan has pending "
+    "changes; 2 bad input (spec or usage); 3 conflict with hand edits (nothing written).",
 )
 
 app = typer.Typer(
@@ -32,13 +40,22 @@ app = typer.Typer(
     help="Generate and evolve async FastAPI backends from YAML resource specs.",
     epilog=EPILOG,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    cls=CompletingGroup,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-add_app = typer.Typer(help="Add resources and columns to a project.", no_args_is_help=True)
+add_app = typer.Typer(
+    help="Add resources and columns to a project.",
+    epilog=examples("fastgen add resource specs/book.yaml", "fastgen add column Book stock:int?"),
+    no_args_is_help=True,
+)
 app.add_typer(add_app, name="add")
-remove_app = typer.Typer(help="Remove columns from a project.", no_args_is_help=True)
+remove_app = typer.Typer(
+    help="Remove columns from a project.",
+    epilog=examples("fastgen remove column Book summary"),
+    no_args_is_help=True,
+)
 app.add_typer(remove_app, name="remove")
 
 
@@ -142,12 +159,21 @@ def _fail(error: FastgenError) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
-def _run(ctx: typer.Context, produce: Callable[[Options], Outcome]) -> None:
+def _working(message: str) -> AbstractContextManager[None]:
+    """A spinner on stderr while a command works, for a person at a terminal (see
+    `fastgen.progress`)."""
+    from fastgen.progress import status
+
+    return status(message)
+
+
+def _run(ctx: typer.Context, produce: Callable[[Options], Outcome], doing: str = "working") -> None:
     from fastgen.write import clear_leftovers
 
     options = _options(ctx)
     try:
-        outcome = produce(options)
+        with _working(f"{doing}…"):
+            outcome = produce(options)
         if not options.dry_run and not outcome.changeset.is_noop:
             for leftover in clear_leftovers(outcome.root):  # of a write killed earlier
                 out.print(f"  [blue]{'removed':>9}[/blue]  {escape(leftover.describe())}")
@@ -210,10 +236,13 @@ def _decisions(options: Options, allow_destructive: bool) -> Decisions:
     from fastgen.commands.evolve import Decisions
 
     def confirm(labels: Sequence[str]) -> bool:
-        err.print("[yellow]these changes may lose data:[/yellow]")
-        for label in labels:
-            err.print(f"  {escape(label)}")
-        return typer.confirm("apply them?", default=False, err=True)
+        from fastgen.progress import paused
+
+        with paused():  # the question is not drawn over
+            err.print("[yellow]these changes may lose data:[/yellow]")
+            for label in labels:
+                err.print(f"  {escape(label)}")
+            return typer.confirm("apply them?", default=False, err=True)
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     return Decisions(
@@ -224,9 +253,12 @@ def _decisions(options: Options, allow_destructive: bool) -> Decisions:
 
 
 @app.command(
-    epilog="Examples:\n\n  fastgen new bookshop\n\n  fastgen new shop --db postgresql\n\n"
-    "  fastgen new bookshop --role editor --role moderator\n\n"
-    "  fastgen new shop --db postgresql --database-url postgresql://app@db.internal:5432/shop",
+    epilog=examples(
+        "fastgen new bookshop",
+        "fastgen new shop --db postgresql",
+        "fastgen new bookshop --role editor --role moderator",
+        "fastgen new shop --db postgresql --database-url postgresql://app@db.internal:5432/shop",
+    ),
 )
 def new(
     ctx: typer.Context,
@@ -249,6 +281,7 @@ def new(
         list[str] | None,
         typer.Option(
             "--role",
+            metavar="ROLE",
             help="A role specs may name in `access` (repeatable; admin is always declared). "
             "Kept in pyproject.toml under [tool.fastgen] roles.",
         ),
@@ -264,13 +297,16 @@ def new(
         lambda options: new_project(
             name, directory=directory, db=db, roles=roles or (), database_url=database_url
         ),
+        doing=f"creating {name}",
     )
 
 
 @add_app.command(
     "resource",
-    epilog="Examples:\n\n  fastgen add resource specs/book.yaml\n\n"
-    "  fastgen add resource ../specs/author.yaml ../specs/book.yaml",
+    epilog=examples(
+        "fastgen add resource specs/book.yaml",
+        "fastgen add resource ../specs/author.yaml ../specs/book.yaml",
+    ),
 )
 def add_resource_command(
     ctx: typer.Context,
@@ -279,17 +315,22 @@ def add_resource_command(
     """Add resources: the spec is copied to specs/, then models, router, tests and a migration."""
     from fastgen.commands.add_resource import add_resource
 
-    _run(ctx, lambda options: add_resource(_project(options), specs, _decisions(options, False)))
+    _run(
+        ctx,
+        lambda options: add_resource(_project(options), specs, _decisions(options, False)),
+        doing=f"adding {counted(len(specs), 'resource')}",
+    )
 
 
 @add_app.command(
     "column",
-    epilog="Examples:\n\n"
-    "  fastgen add column User profile_picture_url:url? --max-length 2083\n\n"
-    "  fastgen add column Book stock:int --default 0 --index\n\n"
-    "  fastgen add column Book format:enum --values paper,ebook --default paper\n\n"
-    "  fastgen add column Book stock:int --default 0 --sortable --filterable\n\n"
-    "A required column needs --default: the table may already hold rows.",
+    epilog=examples(
+        "fastgen add column User profile_picture_url:url? --max-length 2083",
+        "fastgen add column Book stock:int --default 0 --index",
+        "fastgen add column Book format:enum --values paper,ebook --default paper",
+        "fastgen add column Book stock:int --default 0 --sortable --filterable",
+        note="A required column needs --default: the table may already hold rows.",
+    ),
 )
 def add_column_command(
     ctx: typer.Context,
@@ -358,7 +399,7 @@ def add_column_command(
             _decisions(options, allow_destructive),
         )
 
-    _run(ctx, produce)
+    _run(ctx, produce, doing=f"adding {resource}.{column.split(':')[0]}")
 
 
 def _number(text: str | None, flag: str) -> int | float | None:
@@ -378,8 +419,10 @@ def _number(text: str | None, flag: str) -> int | float | None:
 
 @remove_app.command(
     "column",
-    epilog="Examples:\n\n  fastgen remove column Book summary\n\n"
-    "  fastgen remove column Book summary --allow-destructive   (no terminal, e.g. CI)",
+    epilog=examples(
+        "fastgen remove column Book summary",
+        "fastgen remove column Book summary --allow-destructive   (no terminal, e.g. CI)",
+    ),
 )
 def remove_column_command(
     ctx: typer.Context,
@@ -395,14 +438,18 @@ def remove_column_command(
         lambda options: remove_column(
             _project(options), resource, name, _decisions(options, allow_destructive)
         ),
+        doing=f"removing {resource}.{name}",
     )
 
 
 @app.command(
-    epilog="Examples:\n\n  fastgen sync\n\n  fastgen --dry-run sync\n\n"
-    "  fastgen sync --allow-destructive   (no terminal, e.g. CI)\n\n"
-    "  fastgen sync --rename-from Book.abstract=summary\n\n"
-    "Rename a field by giving it its new name and `renamed_from: old_name` in the spec.",
+    epilog=examples(
+        "fastgen sync",
+        "fastgen --dry-run sync",
+        "fastgen sync --allow-destructive   (no terminal, e.g. CI)",
+        "fastgen sync --rename-from Book.abstract=summary",
+        note="Rename a field by giving it its new name and `renamed_from: old_name` in the spec.",
+    ),
 )
 def sync(
     ctx: typer.Context,
@@ -428,6 +475,7 @@ def sync(
             _decisions(options, allow_destructive),
             renames=parse_renames(rename_from or []),
         ),
+        doing="syncing",
     )
 
 
@@ -443,8 +491,11 @@ def _print_json(document: object) -> None:
 
 
 @app.command(
-    epilog="Examples:\n\n  fastgen plan\n\n  fastgen plan --json\n\n"
-    "Exit 0: nothing pending; 1: changes pending; 2: bad spec; 3: a patch would conflict.",
+    epilog=examples(
+        "fastgen plan",
+        "fastgen plan --json",
+        note="Exit 0: nothing pending; 1: changes pending; 2: bad spec; 3: a patch would conflict.",
+    ),
 )
 def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Show what `sync` would do: each operation (safe / destructive / needs-default) and a
@@ -453,7 +504,8 @@ def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     options = _options(ctx)
     try:
-        result = compute(_project(options))
+        with _working("planning…"):
+            result = compute(_project(options))
     except FastgenError as error:
         if options.debug:
             raise
@@ -476,8 +528,11 @@ def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 @app.command(
-    epilog="Examples:\n\n  fastgen check\n\n  fastgen check --json\n\n"
-    "Exit 0: everything agrees; 1: findings (listed); 2: bad usage.",
+    epilog=examples(
+        "fastgen check",
+        "fastgen check --json",
+        note="Exit 0: everything agrees; 1: findings (listed); 2: bad usage.",
+    ),
 )
 def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Check that specs, fastgen.lock, generated code and migrations agree (for CI). Writes
@@ -486,7 +541,8 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     options = _options(ctx)
     try:
-        findings = run_check(_project(options))
+        with _working("checking…"):
+            findings = run_check(_project(options))
     except FastgenError as error:
         if options.debug:
             raise
@@ -497,16 +553,18 @@ def check(ctx: typer.Context, as_json: JsonOption = False) -> None:
         for finding in findings:
             out.print(f"[red]{escape(finding.kind)}[/red]: {escape(finding.message)}")
             out.print(f"  fix: {escape(finding.fix)}")
-        count = len(findings)
-        out.print(f"\n{count} finding{'s' if count != 1 else ''}")
+        out.print(f"\n{counted(len(findings), 'finding')}")
     else:
         out.print("ok: specs, lock file, code and migrations agree")
     raise typer.Exit(1 if findings else 0)
 
 
 @app.command(
-    epilog="Examples:\n\n  fastgen schema > fastgen-spec.schema.json\n\n"
-    "Spec files then start with:  # yaml-language-server: $schema=../fastgen-spec.schema.json",
+    epilog=examples(
+        "fastgen schema > fastgen-spec.schema.json",
+        note="Spec files then start with:\n\n\b\n"
+        "  # yaml-language-server: $schema=../fastgen-spec.schema.json",
+    ),
 )
 def schema() -> None:
     """Print the JSON Schema of the spec format, for editors and other tools."""
@@ -515,7 +573,7 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
-@app.command(epilog="Example:\n\n  fastgen validate specs/*.yaml")
+@app.command(epilog=examples("fastgen validate specs/*.yaml", "fastgen validate book.yaml"))
 def validate(
     ctx: typer.Context,
     specs: Annotated[list[Path], typer.Argument(help="Spec files (YAML) to check.")],
@@ -532,7 +590,8 @@ def validate(
             roles: tuple[str, ...] | None = _project(options).roles
         except UsageError:  # not in a project: any role name is accepted
             roles = None
-        loaded = load_specs(specs, roles=roles, warnings=warnings)
+        with _working(f"validating {counted(len(specs), 'spec')}…"):
+            loaded = load_specs(specs, roles=roles, warnings=warnings)
     except FastgenError as error:
         if options.debug:
             raise
@@ -540,7 +599,8 @@ def validate(
     for warning in warnings:  # the specs are valid all the same: the exit code stays 0
         err.print(escape(warning.render()))
     for spec in loaded:
-        out.print(f"ok  {escape(spec.resource)} ({len(spec.fields)} fields, table {spec.table})")
+        fields = counted(len(spec.fields), "field")
+        out.print(f"ok  {escape(spec.resource)} ({fields}, table {spec.table})")
 
 
 def main() -> None:

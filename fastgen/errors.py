@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fastgen.plural import counted
+
 
 class ExitCode:
     OK = 0
@@ -59,8 +61,9 @@ class SpecError(FastgenError):
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         ordered = sorted(diagnostics, key=lambda d: (d.file, d.line, d.col, d.path, d.message))
-        count = len(ordered)
-        super().__init__(f"{count} error{'s' if count != 1 else ''} in spec")
+        files = sorted({d.file for d in ordered})
+        where = files[0] if len(files) == 1 else counted(len(files), "spec file")
+        super().__init__(f"{counted(len(ordered), 'error')} in {where}")
         self.diagnostics = ordered
 
     def render(self) -> str:
@@ -84,6 +87,6 @@ class ConflictError(FastgenError):
 
     def __init__(self, conflicts: list[PatchConflict]) -> None:
         super().__init__(
-            f"{len(conflicts)} file(s) could not be patched safely; nothing was written"
+            f"{counted(len(conflicts), 'file')} could not be patched safely; nothing was written"
         )
         self.conflicts = conflicts

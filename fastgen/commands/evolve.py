@@ -36,6 +36,7 @@ from fastgen.plan import (
     Safety,
     diff,
 )
+from fastgen.plural import counted
 from fastgen.project import LOCK_FILE, MAIN_PATH, REGISTRY_PATH, VERSIONS_DIR, Project
 from fastgen.render.environment import make_environment
 from fastgen.render.pyformat import format_python_files
@@ -164,8 +165,7 @@ def _confirm_destructive(operations: Sequence[Operation], decisions: Decisions) 
         return
     asked = decisions.confirm is not None
     raise UsageError(
-        "destructive change"
-        + ("s" if len(destructive) > 1 else "")
+        ("destructive changes" if len(destructive) > 1 else "destructive change")
         + " not confirmed: "
         + "; ".join(destructive),
         hint="data in these columns may be lost or not fit; "
@@ -281,8 +281,7 @@ def _revision(
 
 
 def _summary(operations: Sequence[Operation], revision: _Revision | None) -> str:
-    count = len(operations)
-    text = f"applied {count} change{'s' if count != 1 else ''}"
+    text = f"applied {counted(len(operations), 'change')}"
     if revision is None:
         return f"{text}; no database change, so no migration"
     return f"{text}; migration {revision.path}"

@@ -15,6 +15,7 @@ from fastgen.plan.operations import (
     RenameField,
     relation_summary,
 )
+from fastgen.plan.resource_changes import resource_changes
 from fastgen.spec.model import FieldSpec, OnDelete, RelationSpec, ResourceSpec
 from fastgen.state import ProjectState
 
@@ -63,26 +64,16 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
     for field in old.fields:
         if field.name not in renames and field.name not in {f.name for f in new.fields}:
             operations.append(RemoveField(resource, table, field))
-    relation_operations, relations_changed = _relations(old, new)
-    operations.extend(relation_operations)
-    changes = [
-        label
-        for label, changed in (
-            ("path", old.path != new.path),
-            ("relations", relations_changed),
-            ("access", old.access != new.access),
-            ("limits", old.limits != new.limits),
-        )
-        if changed
-    ]
+    operations.extend(_relations(old, new))
+    changes = resource_changes(old, new)
     if changes:
-        operations.append(ChangeResource(resource, tuple(changes)))
+        operations.append(ChangeResource(resource, changes))
     return operations
 
 
-def _relations(old: ResourceSpec, new: ResourceSpec) -> tuple[list[Operation], bool]:
-    """Relations added and removed (by name), and whether the ones both sides have changed in
-    a way only the code sees (options such as `expand`, or their order).
+def _relations(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
+    """Relations added and removed (by name); changes of the ones both sides have that only
+    the code sees (options such as `expand`, or their order) are `resource_changes`.
 
     What a relation is in the database (kind, target, on_delete, optional) cannot change once
     applied: the column or link table would have to be rebuilt around the rows that exist.
@@ -105,9 +96,7 @@ def _relations(old: ResourceSpec, new: ResourceSpec) -> tuple[list[Operation], b
     for relation in old.relations:
         if relation.name not in after:
             operations.append(RemoveRelation(old.resource, old.table, relation))
-    kept_before = [r for r in old.relations if r.name in after]
-    kept_after = [r for r in new.relations if r.name in before]
-    return operations, kept_before != kept_after
+    return operations
 
 
 def _relation_key(relation: RelationSpec) -> tuple[object, ...]:

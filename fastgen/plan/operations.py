@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from fastgen.plural import counted
 from fastgen.render.columns import fk_column_name, link_table, on_delete_sql
 from fastgen.spec.constraints import effective_max_length
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
@@ -57,24 +58,52 @@ class AddResource(Operation):
 
     def describe(self) -> str:
         spec = self.spec
-        count = len(spec.fields)
         return (
             f"{self.category} resource {spec.resource} "
-            f"(table {spec.table}, {count} field{'s' if count != 1 else ''}, path {spec.path})"
+            f"(table {spec.table}, {counted(len(spec.fields), 'field')}, path {spec.path})"
         )
 
 
+_VALUED = (
+    "min_length",
+    "max_length",
+    "pattern",
+    "ge",
+    "gt",
+    "le",
+    "lt",
+    "max_digits",
+    "decimal_places",
+)
+"""Options of a field shown as `NAME VALUE`, in this order, when the spec gives them."""
+
+_FLAGS = ("unique", "index", "read_only", "write_only", "sortable", "filterable")
+"""Options of a field shown by name when they are on."""
+
+
 def field_summary(field: FieldSpec) -> str:
-    """`int default 0`, `url? max_length 2083`: the type and the options that matter."""
+    """`int default 0 index`, `str? max_length 10 unique`: the type and every option the spec
+    gives, except the description (prose for the API docs)."""
     parts = [f"{field.type}{'?' if field.optional else ''}"]
-    if field.has_default:
-        parts.append(f"default {field.default!r}" if field.default is not None else "default null")
-    for option in ("unique", "index", "read_only", "write_only"):
-        if getattr(field, option):
-            parts.append(option)
+    for option in _VALUED:
+        value = getattr(field, option)
+        if value is not None:
+            parts.append(f"{option} {_shown(value)}")
     if field.values:
         parts.append(f"values [{', '.join(field.values)}]")
+    if field.has_default:
+        parts.append(f"default {field.default!r}" if field.default is not None else "default null")
+    parts.extend(flag for flag in _FLAGS if getattr(field, flag))
+    if field.example is not None:
+        parts.append(f"example {field.example!r}")
     return " ".join(parts)
+
+
+def _shown(value: object) -> str:
+    """A value in a plan line: numbers as they are, text quoted (backslashes kept single)."""
+    if not isinstance(value, str):
+        return str(value)
+    return f"'{value}'" if "'" not in value else f'"{value}"' if '"' not in value else repr(value)
 
 
 @dataclass(frozen=True)
@@ -194,8 +223,12 @@ class AlterField(Operation):
             )
         for option in _API_ONLY:
             before, after = getattr(old, option, None), getattr(new, option, None)
-            if before != after:
-                found.append(f"{option} {before!r} -> {after!r}")
+            if before == after:
+                continue
+            if isinstance(before, bool) and isinstance(after, bool):
+                found.append(f"{'+' if after else '-'}{option}")
+            else:
+                found.append(f"{option} {_changed(before)} -> {_changed(after)}")
         return tuple(found)
 
     @property
@@ -242,12 +275,16 @@ class ChangeResource(Operation):
 
 
 def relation_summary(relation: RelationSpec) -> str:
-    """`belongs_to Author? on_delete cascade`, `many_to_many Tag`: the kind, the target and,
-    for belongs_to, what the foreign key does."""
-    text = f"{relation.kind} {relation.target}"
-    if relation.kind != "belongs_to":
-        return text
-    return f"{text}{'?' if relation.optional else ''} on_delete {on_delete_sql(relation).lower()}"
+    """`belongs_to Author? on_delete cascade expand`, `has_many Book via author`: the kind, the
+    target, for belongs_to what the foreign key does, and the options the spec turns on."""
+    parts = [f"{relation.kind} {relation.target}"]
+    if relation.kind == "belongs_to":
+        parts[0] += "?" if relation.optional else ""
+        parts.append(f"on_delete {on_delete_sql(relation).lower()}")
+    if relation.via is not None:
+        parts.append(f"via {relation.via}")
+    parts.extend(flag for flag in ("expand", "filterable") if getattr(relation, flag))
+    return " ".join(parts)
 
 
 def _relation_schema(table: str, relation: RelationSpec) -> str:
@@ -328,6 +365,11 @@ _WIDENING = {
 
 def _widens(old: FieldType, new: FieldType) -> bool:
     return (old, new) in _WIDENING
+
+
+def _changed(value: object) -> str:
+    """An option's value on either side of `->`."""
+    return "(none)" if value is None else _shown(value)
 
 
 def _value(field: FieldSpec) -> str:

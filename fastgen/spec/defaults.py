@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fastgen.plural import counted
 from fastgen.spec.constraints import (
     INTEGER_MAX,
     INTEGER_MIN,
@@ -92,14 +93,14 @@ def _string_problem(
             if opts.get("max_length") is not None
             else (f"the {high} characters a {kind.value} field holds")
         )
-        return f"{what} is {len(value)} characters long, more than {limit}", None
+        return f"{what} is {counted(len(value), 'character')} long, more than {limit}", None
     if len(value) < low:
         limit = (
             f"min_length ({low})"
             if opts.get("min_length") is not None
             else (f"the {low} characters a {kind.value} field needs")
         )
-        return f"{what} is {len(value)} characters long, less than {limit}", None
+        return f"{what} is {counted(len(value), 'character')} long, less than {limit}", None
     pattern = app_pattern(kind, opts.get("pattern"))
     if pattern is not None and engine_problem(pattern) is None and not matches(pattern, value):
         if opts.get("pattern") is not None:

@@ -46,6 +46,26 @@ def test_plan_lists_labelled_operations_and_diffs_and_writes_nothing(
     assert snapshot(bookshop) == before
 
 
+def test_plan_lines_show_every_option_added_and_old_and_new_of_what_changed(
+    bookshop: Path, run: Run
+) -> None:
+    edit(
+        bookshop,
+        "  summary: text?\n",
+        "  summary: text?\n  room: {type: str, optional: true, max_length: 10, unique: true}\n",
+    )
+    edit(bookshop, "  pages: {type: int, ge: 1,", "  pages: {type: int, ge: 2, le: 5000,")
+    edit(bookshop, "expand: true, filterable: true}", "filterable: true}")
+    edit(bookshop, "  create: 10/minute\n", "  create: 5/minute\n")
+    result = run("--project", bookshop, "plan")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "~ field Book.pages: ge 1 -> 2, le (none) -> 5000",
+        "+ field Book.room str? max_length 10 unique",
+        "~ resource Book: relations.author -expand, limits.create 10/minute -> 5/minute",
+    ]
+
+
 def test_plan_json_has_the_documented_shape(bookshop: Path, run: Run) -> None:
     edit(bookshop, "  summary: text?\n", "  summary: text?\n  stock: int\n")
     result = run("--project", bookshop, "plan", "--json")
@@ -206,7 +226,7 @@ def test_access_for_a_role_syncs_as_a_code_only_change(bookshop: Path, run: Run)
     edit(bookshop, "  read: [public]", "  read: [editor, admin]")
     result = run("--project", bookshop, "sync")
     assert result.exit_code == 0, result.output
-    assert "~ resource Book: access" in result.stdout
+    assert "~ resource Book: access.read [public] -> [editor, admin]" in result.stdout
     assert "no database change, so no migration" in result.stdout
     assert run("--project", bookshop, "check").exit_code == 0
 

@@ -74,6 +74,38 @@ def test_added_optional_field_is_safe() -> None:
     assert plan(book(), book("note: str?\n")) == ["+ field Book.note str?"]
 
 
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        (
+            "room: {type: str, optional: true, max_length: 10, unique: true}",
+            "+ field Book.room str? max_length 10 unique",
+        ),
+        (
+            r'code: {type: str, min_length: 2, max_length: 8, pattern: "^[A-Z]+\\d$", '
+            "default: AB1, index: true, sortable: true, filterable: true, example: XY9}",
+            r"+ field Book.code str min_length 2 max_length 8 pattern '^[A-Z]+\d$' "
+            "default 'AB1' index sortable filterable example 'XY9'",
+        ),
+        (
+            "price: {type: decimal, max_digits: 8, decimal_places: 2, ge: 0, lt: 1000, "
+            "optional: true}",
+            "+ field Book.price decimal? ge 0 lt 1000 max_digits 8 decimal_places 2",
+        ),
+        (
+            "weight: {type: float, gt: 0.5, le: 99.5, optional: true, read_only: true}",
+            "+ field Book.weight float? gt 0.5 le 99.5 read_only",
+        ),
+        (
+            "format: {type: enum, values: [paper, ebook], default: paper, write_only: true}",
+            "+ field Book.format enum values [paper, ebook] default 'paper' write_only",
+        ),
+    ],
+)
+def test_added_field_shows_every_option_the_spec_gives(field: str, label: str) -> None:
+    assert plan(book(), book(field + "\n")) == [label]
+
+
 def test_added_required_field_without_default_needs_one() -> None:
     operations = diff(
         ProjectState().with_resource(book()),
@@ -169,12 +201,22 @@ def test_rename_from_a_missing_field_is_refused() -> None:
         (
             "pages: {type: int, optional: true}",
             "pages: {type: int, optional: true, ge: 1, le: 5000}",
-            "~ field Book.pages: ge None -> 1, le None -> 5000",
+            "~ field Book.pages: ge (none) -> 1, le (none) -> 5000",
         ),
         (
             "pages: {type: int, optional: true}",
             "pages: {type: str, optional: true}",
             "~ field Book.pages: type int -> str (destructive)",
+        ),
+        (
+            "title: {type: str, max_length: 200}",
+            'title: {type: str, max_length: 200, pattern: "^[A-Z]", sortable: true}',
+            "~ field Book.title: pattern (none) -> '^[A-Z]', +sortable",
+        ),
+        (
+            "pages: {type: int, optional: true}",
+            "pages: {type: int, optional: true, read_only: true, description: Page count}",
+            "~ field Book.pages: +read_only, description (none) -> 'Page count'",
         ),
     ],
 )
@@ -186,7 +228,7 @@ def test_access_change_is_a_code_only_resource_change() -> None:
     after = book(replace={"delete: [public]": "delete: [admin]"})
     operations = diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
     assert [type(op) for op in operations] == [ChangeResource]
-    assert operations[0].describe() == "~ resource Book: access"
+    assert operations[0].describe() == "~ resource Book: access.delete [public] -> [admin]"
 
 
 def test_operations_follow_field_order_renames_first() -> None:
@@ -230,7 +272,9 @@ def test_adding_owner_to_an_existing_resource_is_refused() -> None:
 def test_removing_the_last_owner_is_refused() -> None:
     before = book(replace=_access(update="[owner]", delete="[owner, admin]"))
     after = book(replace=_access(update="[owner]", delete="[admin]"))
-    assert plan(before, after) == ["~ resource Book: access"]  # one `owner` is left
+    assert plan(before, after) == [  # one `owner` is left
+        "~ resource Book: access.delete [owner, admin] -> [admin]"
+    ]
     with pytest.raises(UsageError, match=r"^Book: no access list names `owner` any more") as caught:
         diff(ProjectState().with_resource(after), ProjectState().with_resource(book()))
     assert "owner_id column of table books" in caught.value.message
@@ -241,7 +285,10 @@ def test_removing_the_last_owner_is_refused() -> None:
 def test_access_changes_that_keep_owner_are_plain_resource_changes() -> None:
     before = book(replace=_access(read="[owner]"))
     after = book(replace=_access(read="[authenticated]", update="[owner]", delete="[owner, admin]"))
-    assert plan(before, after) == ["~ resource Book: access"]
+    assert plan(before, after) == [
+        "~ resource Book: access.read [owner] -> [authenticated], "
+        "access.update [public] -> [owner], access.delete [public] -> [owner, admin]"
+    ]
 
 
 def test_a_new_resource_may_use_owner() -> None:

@@ -88,6 +88,19 @@ def test_added_optional_belongs_to_is_safe() -> None:
     )
 
 
+def test_added_relation_shows_its_options() -> None:
+    author = AUTHOR.model_copy(update={"expand": True, "filterable": True})
+    assert labels(book(), book(author)) == [
+        "+ relation Book.author belongs_to Author? on_delete cascade expand filterable, "
+        "column author_id"
+    ]
+    before = spec("Author", "authors")
+    after = spec("Author", "authors", BOOKS.model_copy(update={"via": "author"}))
+    assert [op.label() for op in diff(state(before), state(after))] == [
+        "+ relation Author.books has_many Book via author, code only"
+    ]
+
+
 def test_added_required_belongs_to_needs_a_default_and_is_refused() -> None:
     required = RelationSpec(name="author", belongs_to="Author")
     (found,) = operations(book(), book(required))
@@ -177,20 +190,28 @@ def test_changing_a_many_to_many_target_is_refused() -> None:
 def test_spelling_out_the_default_on_delete_is_code_only() -> None:
     implicit = RelationSpec(name="author", belongs_to="Author")
     explicit = implicit.model_copy(update={"on_delete": OnDelete.RESTRICT})
-    assert labels(book(implicit), book(explicit)) == ["~ resource Book: relations"]
+    assert labels(book(implicit), book(explicit)) == [
+        "~ resource Book: relations.author.on_delete (none) -> restrict"
+    ]
     assert migration(book(implicit), book(explicit)).is_empty
 
 
 def test_reordering_relations_is_code_only() -> None:
-    assert labels(book(AUTHOR, TAGS), book(TAGS, AUTHOR)) == ["~ resource Book: relations"]
+    assert labels(book(AUTHOR, TAGS), book(TAGS, AUTHOR)) == [
+        "~ resource Book: relations reordered"
+    ]
 
 
 @pytest.mark.parametrize(
-    ("relation", "option", "value"),
-    [(AUTHOR, "expand", True), (AUTHOR, "filterable", True), (BOOKS, "via", "author")],
+    ("relation", "option", "value", "shown"),
+    [
+        (AUTHOR, "expand", True, "relations.author +expand"),
+        (AUTHOR, "filterable", True, "relations.author +filterable"),
+        (BOOKS, "via", "author", "relations.books.via (none) -> author"),
+    ],
 )
 def test_options_only_the_api_uses_are_code_only(
-    relation: RelationSpec, option: str, value: object
+    relation: RelationSpec, option: str, value: object, shown: str
 ) -> None:
     if option not in RelationSpec.model_fields:
         pytest.skip(f"RelationSpec has no {option!r} yet")
@@ -200,7 +221,7 @@ def test_options_only_the_api_uses_are_code_only(
     old = state(spec("Tag", "tags"), book(), spec("Author", "authors"), before)
     new = state(spec("Tag", "tags"), book(), spec("Author", "authors"), after)
     found = diff(old, new)
-    assert [op.label() for op in found] == [f"~ resource {before.resource}: relations"]
+    assert [op.label() for op in found] == [f"~ resource {before.resource}: {shown}"]
     assert schema_change(found, old, new).is_empty
 
 
