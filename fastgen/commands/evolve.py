@@ -188,7 +188,7 @@ def _confirm_destructive(operations: Sequence[Operation], decisions: Decisions) 
         + ("s" if len(destructive) > 1 else "")
         + " not confirmed: "
         + "; ".join(destructive),
-        hint="data in these columns may be lost or not fit; "
+        hint="data in these columns (or tables) may be lost or not fit; "
         + ("nothing was written" if asked else "no terminal to ask: ")
         + ("" if asked else "pass --allow-destructive to go ahead"),
     )
