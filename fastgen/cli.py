@@ -52,8 +52,8 @@ add_app = typer.Typer(
 )
 app.add_typer(add_app, name="add")
 remove_app = typer.Typer(
-    help="Remove columns from a project.",
-    epilog=examples("fastgen remove column Book summary"),
+    help="Remove columns and resources from a project.",
+    epilog=examples("fastgen remove column Book summary", "fastgen remove resource Tag"),
     no_args_is_help=True,
 )
 app.add_typer(remove_app, name="remove")
@@ -85,7 +85,7 @@ def escape(text: str) -> str:
     return escape_markup(text)
 
 
-_STYLES = {"create": "green", "patch": "yellow", "identical": "blue"}
+_STYLES = {"create": "green", "patch": "yellow", "identical": "blue", "delete": "red"}
 """By `fastgen.write.Action` value."""
 
 
@@ -201,8 +201,8 @@ def _report(outcome: Outcome, *, dry_run: bool) -> None:
     for change in outcome.changeset.changes:
         style = _STYLES[change.action.value]
         out.print(f"  [{style}]{change.action.value:>9}[/{style}]  {escape(change.path)}")
-        if dry_run and change.action.value != "identical":
-            out.print(escape(change.diff()), end="")
+        if dry_run and change.action.value not in ("identical", "delete"):
+            out.print(escape(change.diff()), end="")  # a file deleted shows as its line above
     if outcome.changeset.is_noop:
         out.print(escape(outcome.summary))
         return
@@ -439,6 +439,47 @@ def remove_column_command(
             _project(options), resource, name, _decisions(options, allow_destructive)
         ),
         doing=f"removing {resource}.{name}",
+    )
+
+
+@remove_app.command(
+    "resource",
+    epilog=examples(
+        "fastgen remove resource Tag",
+        "fastgen remove resource Tag --dry-run   (show what would go, and the migration)",
+        "fastgen remove resource Tag --allow-destructive   (no terminal, e.g. CI)",
+        note="Refused (exit 2) while another spec has a relation to it; a generated file edited "
+        "by hand is a conflict (exit 3) unless --force.",
+    ),
+)
+def remove_resource_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The resource (class name), e.g. Tag.")],
+    allow_destructive: AllowDestructive = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Delete its generated files even if edited by hand."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be removed; write nothing.")
+    ] = False,
+) -> None:
+    """Remove a resource: its spec, model, router, factory and tests, their wiring, and (by a
+    new migration) its table, link tables and enum types, with every row (asks first)."""
+    from dataclasses import replace
+
+    from fastgen.commands.remove_resource import remove_resource
+
+    options = _options(ctx)
+    options.dry_run = options.dry_run or dry_run
+    _run(
+        ctx,
+        lambda options: remove_resource(
+            _project(options),
+            name,
+            replace(_decisions(options, allow_destructive), force=force),
+        ),
+        doing=f"removing {name}",
     )
 
 

@@ -34,6 +34,10 @@ class ProjectState:
         resources[spec.resource] = spec
         return ProjectState(resources=dict(sorted(resources.items())), revision=self.revision)
 
+    def without_resource(self, name: str) -> ProjectState:
+        resources = {key: spec for key, spec in self.resources.items() if key != name}
+        return ProjectState(resources=resources, revision=self.revision)
+
     def tables(self) -> dict[str, str]:
         """Class name -> table name, for resolving relation targets (`User` included: it is
         built in, with no spec)."""

@@ -28,28 +28,32 @@ class Action(StrEnum):
     CREATE = "create"
     PATCH = "patch"
     IDENTICAL = "identical"
+    DELETE = "delete"
 
 
 @dataclass(frozen=True)
 class FileChange:
     path: str  # relative to the project root, POSIX separators
     before: str | None  # None: the file does not exist yet
-    after: str
+    after: str | None  # None: the file is deleted (nothing to do when it does not exist)
 
     @property
     def action(self) -> Action:
+        if self.after is None:
+            return Action.IDENTICAL if self.before is None else Action.DELETE
         if self.before is None:
             return Action.CREATE
         return Action.IDENTICAL if self.before == self.after else Action.PATCH
 
     def diff(self) -> str:
         before = [] if self.before is None else self.before.splitlines(keepends=True)
+        after = [] if self.after is None else self.after.splitlines(keepends=True)
         return "".join(
             difflib.unified_diff(
                 before,
-                self.after.splitlines(keepends=True),
+                after,
                 fromfile="/dev/null" if self.before is None else f"a/{self.path}",
-                tofile=f"b/{self.path}",
+                tofile="/dev/null" if self.after is None else f"b/{self.path}",
             )
         )
 
@@ -78,7 +82,8 @@ def changes_for(root: Path, files: Iterable[tuple[str, str]]) -> tuple[FileChang
 
 
 def apply(root: Path, changeset: Changeset) -> None:
-    """Write every pending change, or none of them.
+    """Write (or delete) every pending change, or none of them. A file to delete gets its backup
+    like a file to replace, and is removed where the others are swapped in.
 
     On failure the original error is raised again once the tree is back as it was. If the
     roll-back itself cannot finish, a `RestoreError` says which files are not restored (each one's
@@ -93,6 +98,11 @@ def apply(root: Path, changeset: Changeset) -> None:
     try:
         for change in pending:
             target = root / change.path
+            if change.after is None:
+                backups[target] = _reserve(target, ".orig")
+                shutil.copy2(target, backups[target])
+                staged.append((backups[target], target))
+                continue
             _make_folders(target.parent, created)
             fd, tmp_name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -110,7 +120,10 @@ def apply(root: Path, changeset: Changeset) -> None:
             else:
                 tmp.chmod(0o644)
         for tmp, target in staged:
-            os.replace(tmp, target)
+            if tmp == backups.get(target):  # a deletion: the backup keeps the content
+                target.unlink()
+            else:
+                os.replace(tmp, target)
             swapped.append(target)
     except BaseException as error:
         _roll_back(root, error, swapped, staged, backups, created)

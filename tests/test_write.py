@@ -312,3 +312,27 @@ def test_leftovers_are_found_by_their_names_outside_hidden_folders_and_environme
     ]
     assert find_leftovers(tmp_path) == []
     assert (tmp_path / "app" / ".notes.txt.tmp").exists()
+
+
+def test_a_deletion_removes_the_file_and_a_failing_write_brings_it_back(
+    tmp_path: Path, snapshot: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "tag.py").write_text("tag = 1\n")
+    (tmp_path / "app" / "main.py").write_text("main = 1\n")
+    gone = FileChange("app/tag.py", "tag = 1\n", None)
+    assert gone.action is Action.DELETE
+    assert FileChange("app/never.py", None, None).action is Action.IDENTICAL
+    assert gone.diff() == "--- a/app/tag.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-tag = 1\n"
+    changeset = Changeset((gone, FileChange("app/main.py", "main = 1\n", "main = 2\n")))
+    before = snapshot(tmp_path)
+
+    # the deletion is swapped in first, then the patch fails: the deleted file comes back
+    monkeypatch.setattr(fastgen.write.os, "replace", _fail_on_call(os.replace, 1))
+    with pytest.raises(OSError, match="injected failure"):
+        apply(tmp_path, changeset)
+    monkeypatch.undo()
+    assert snapshot(tmp_path) == before
+
+    apply(tmp_path, changeset)
+    assert snapshot(tmp_path) == {"app/main.py": b"main = 2\n"}

@@ -4,7 +4,8 @@ Every command that changes a project ends here. The plan (`fastgen.plan.diff`) i
 and checked: changes that need a default the spec does not give are refused (exit 2), destructive
 ones need a yes from a person or `--allow-destructive`. Then:
 
-- new resources get their files rendered from the blueprints;
+- new resources get their files rendered from the blueprints; removed ones lose their files and
+  their wiring (`fastgen.commands.removal`);
 - changed resources are rendered twice, from the old and from the new spec, and the difference is
   merged into the files on disk node by node (`fastgen.patch.merge`), so hand edits survive;
 - one Alembic revision, chained to the current head, carries the schema change;
@@ -32,6 +33,7 @@ from fastgen.plan import (
     Operation,
     RemoveField,
     RemoveRelation,
+    RemoveResource,
     RenameField,
     Safety,
     diff,
@@ -59,6 +61,7 @@ class Decisions:
     allow_destructive: bool = False
     dry_run: bool = False
     confirm: Callable[[Sequence[str]], bool] | None = None
+    force: bool = False  # delete generated files even when they were edited by hand
 
 
 def evolve(
@@ -69,9 +72,11 @@ def evolve(
     spec_files: Mapping[str, str],
     decisions: Decisions,
     operations: Sequence[Operation] | None = None,
+    deleted_specs: Sequence[str] = (),
 ) -> Outcome:
-    """`spec_files` are spec texts to write along with the code (relative path -> text);
-    `operations` is `diff(old, new)` when the caller has it already."""
+    """`spec_files` are spec texts to write along with the code (relative path -> text),
+    `deleted_specs` spec files to delete with it; `operations` is `diff(old, new)` when the
+    caller has it already."""
     if operations is None:
         operations = diff(old, new)
     if not operations:
@@ -94,6 +99,12 @@ def evolve(
         factories_path, factories_text = render_factories_init(env)
         if read_text(project.root, factories_path) is None:
             rendered.append((factories_path, factories_text))
+    removed = [op.spec for op in operations if isinstance(op, RemoveResource)]
+    if removed:
+        from fastgen.commands.removal import unwire_resources
+
+        files.update(unwire_resources(project, [module_name(spec) for spec in removed]))
+    generated = [file for spec in removed for file in render_resource(env, spec, old)]
     revision = _revision(env, project, operations, old, new)
     if revision is not None:
         rendered.append((revision.path, revision.text))
@@ -109,9 +120,10 @@ def evolve(
             strict=True,
         )
     ]
-    formatted = format_python_files([*rendered, *(f for pair in pairs for f in pair)])
+    paired = [f for pair in pairs for f in pair]
+    formatted = format_python_files([*rendered, *paired, *generated])
     files.update(formatted[: len(rendered)])
-    merged, conflicts = _merge(project, formatted[len(rendered) :])
+    merged, conflicts = _merge(project, formatted[len(rendered) : len(rendered) + len(paired)])
     if conflicts:
         raise ConflictError(conflicts)
     files.update(merged)
@@ -119,6 +131,14 @@ def evolve(
 
     changes = changes_for(project.root, files.items())
     _refuse_overwrites(changes, owned={*files} - {path for path, _ in rendered})
+    if removed or deleted_specs:
+        from fastgen.commands.removal import deletions
+
+        generated = formatted[len(rendered) + len(paired) :]
+        changes += tuple(deletions(project, generated, force=decisions.force))
+        changes += tuple(
+            FileChange(path, read_text(project.root, path), None) for path in deleted_specs
+        )
     return Outcome(
         root=project.root,
         changeset=Changeset(changes),
@@ -168,7 +188,7 @@ def _confirm_destructive(operations: Sequence[Operation], decisions: Decisions) 
         ("destructive changes" if len(destructive) > 1 else "destructive change")
         + " not confirmed: "
         + "; ".join(destructive),
-        hint="data in these columns may be lost or not fit; "
+        hint="data in these columns (or tables) may be lost or not fit; "
         + ("nothing was written" if asked else "no terminal to ask: ")
         + ("" if asked else "pass --allow-destructive to go ahead"),
     )
@@ -182,7 +202,9 @@ def _changed_resources(
     before and after."""
     names: list[str] = []
     for op in operations:
-        if not isinstance(
+        if isinstance(op, RemoveResource):  # its targets' code may show the other side
+            found = [relation.target for relation in op.spec.relations]
+        elif not isinstance(
             op,
             AddField
             | RemoveField
@@ -193,7 +215,8 @@ def _changed_resources(
             | RemoveRelation,
         ):
             continue
-        found = [op.resource]
+        else:
+            found = [op.resource]
         if isinstance(op, AddRelation | RemoveRelation):
             found.append(op.relation.target)
         for name in found:

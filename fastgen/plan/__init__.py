@@ -11,6 +11,7 @@ from fastgen.plan.operations import (
     Operation,
     RemoveField,
     RemoveRelation,
+    RemoveResource,
     RenameField,
     Safety,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Operation",
     "RemoveField",
     "RemoveRelation",
+    "RemoveResource",
     "RenameField",
     "Safety",
     "diff",

@@ -34,9 +34,11 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
             operations.extend(diff_resource(before, spec))
     removed = sorted(set(old.resources) - set(new.resources))
     if removed:
+        commands = " and ".join(f"`fastgen remove resource {name}`" for name in removed)
         raise UsageError(
             f"resource {', '.join(removed)} is in fastgen.lock but has no spec in specs/",
-            hint="restore the spec file; removing a resource is not supported by this version",
+            hint=f"to remove it (its code, its table and every row in it), run {commands}; "
+            "to keep it, restore the spec file",
         )
     return operations
 

@@ -64,6 +64,36 @@ class AddResource(Operation):
         )
 
 
+@dataclass(frozen=True)
+class RemoveResource(Operation):
+    """A resource removed with its code: its table, its many_to_many link tables and every row
+    they hold are dropped (`fastgen remove resource`)."""
+
+    spec: ResourceSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.REMOVE
+
+    @property
+    def safety(self) -> Safety:
+        return Safety.DESTRUCTIVE
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The table, then its link tables."""
+        table, relations = self.spec.table, self.spec.relations
+        links = (link_table(table, r) for r in relations if r.kind == "many_to_many")
+        return (table, *links)
+
+    def describe(self) -> str:
+        tables = self.tables
+        return (
+            f"{self.category} resource {self.spec.resource} "
+            f"(table{'s' if len(tables) > 1 else ''} {', '.join(tables)}, path {self.spec.path})"
+        )
+
+
 _VALUED = (
     "min_length",
     "max_length",

@@ -1,10 +1,12 @@
-"""The migration for a plan: new tables are created, changed tables altered, in plan order.
+"""The migration for a plan: new tables are created, changed tables altered, removed ones
+dropped, in plan order.
 
 Bodies are built from the two project states alone (no database): `create_tables_code` for new
 resources (their many_to_many link tables after all of their tables, since a link references both
 sides) and for link tables of relations added later, `alter_table_code` for resources whose
 fields or `belongs_to` relations changed. The downgrade undoes the upgrade step by step in reverse
-order.
+order. A removed resource's tables (link tables first) and native enum types are dropped, and
+the downgrade creates them again, empty, as the applied state describes them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from fastgen.plan.operations import (
     Operation,
     RemoveField,
     RemoveRelation,
+    RemoveResource,
     RenameField,
 )
 from fastgen.render.alter import TableChange, alter_table_code
@@ -61,6 +64,11 @@ def schema_change(
         down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
         steps.append(("\n".join(up), "\n".join(down)))
     steps.extend(_link_tables(operations, old, new))
+    removed = [op.spec for op in operations if isinstance(op, RemoveResource)]
+    if removed:
+        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+        create, drop = create_tables_code(build_tables(removed, metadata, old.tables()))
+        steps.append((drop, create))
     return SchemaChange(
         message=_message(operations),
         upgrade=join_bodies([up for up, _ in steps]),
@@ -116,7 +124,9 @@ def _message(operations: Sequence[Operation]) -> str:
         tables += [link_table(spec.table, r) for spec in created for r in link_relations(spec)]
         parts.append(f"create {', '.join(tables)}")
     for op in operations:
-        if isinstance(op, AddField):
+        if isinstance(op, RemoveResource):
+            parts.append(f"drop {', '.join(op.tables)}")
+        elif isinstance(op, AddField):
             parts.append(f"add {op.table}.{op.field.name}")
         elif isinstance(op, RemoveField):
             parts.append(f"drop {op.table}.{op.field.name}")

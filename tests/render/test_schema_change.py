@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from fastgen.plan import diff
+from fastgen.plan import RemoveResource, diff
 from fastgen.render.alter import MissingDefault, TableChange, alter_table_code, sql_literal
 from fastgen.render.schema_change import schema_change
 from fastgen.spec.load import load_spec_text
@@ -157,3 +157,34 @@ def test_sql_literals_read_back_the_same_on_both_databases(
 ) -> None:
     field = FieldSpec(name="x", type=kind)
     assert sql_literal(field, value) == literal
+
+
+def test_a_removed_resource_drops_its_link_table_table_and_enum_types_and_comes_back_empty() -> (
+    None
+):
+    tag = load_spec_text(
+        "version: 1\nresource: Tag\nfields:\n  label: {type: str, max_length: 50, index: true}\n"
+        "relations:\n  books: {many_to_many: Book}\n",
+        "specs/tag.yaml",
+        known_resources={"Book"},
+    )
+    old = ProjectState().with_resource(book()).with_resource(tag)
+    operation = RemoveResource(tag)
+    assert operation.describe() == "- resource Tag (tables tags, tags_books, path /tags)"
+    assert operation.label().endswith("(destructive)")
+    result = schema_change([operation], old, old.without_resource("Tag"))
+    up, down = result.upgrade, result.downgrade
+    assert result.message == "drop tags, tags_books"
+    assert up.splitlines() == [
+        "    op.drop_index(op.f('ix_tags_books_book_id'), table_name='tags_books')",
+        "    op.drop_table('tags_books')",
+        "    op.drop_index(op.f('ix_tags_label'), table_name='tags')",
+        "    op.drop_table('tags')",
+    ]
+    assert down.index("op.create_table('tags',") < down.index("op.create_table('tags_books',")
+    assert "op.create_index(op.f('ix_tags_label'), 'tags', ['label'], unique=False)" in down
+    assert "sa.ForeignKeyConstraint(['book_id'], ['books.id']" in down  # to the one that stays
+
+    alone = ProjectState().with_resource(book())
+    up = schema_change([RemoveResource(book())], alone, ProjectState()).upgrade
+    assert up.endswith('sa.Enum(name="bookgenre").drop(op.get_bind(), checkfirst=True)')
