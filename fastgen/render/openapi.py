@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastgen.spec.model import Operation, ResourceSpec
+from fastgen.render.literals import py_value
+from fastgen.spec.model import FieldType, Operation, ResourceSpec
 
 ITEM_OPERATIONS = ("read", "update", "delete")
 
@@ -24,6 +25,17 @@ class RouteDoc:
     def responses(self) -> str:
         """The route's `responses=` argument."""
         return f"error_responses({', '.join(str(status) for status in self.errors)})"
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """A field whose spec gives a description or an example, as the generated tests check them
+    in the OpenAPI schemas: the values as Python source, and the schemas holding the field."""
+
+    name: str
+    description: str | None
+    example: str | None
+    schemas: tuple[str, ...]  # Create, Update, Read (or Expanded, the read answer with includes)
 
 
 def kebab(name: str) -> str:
@@ -63,4 +75,27 @@ def route_docs(spec: ResourceSpec, tag: str, links: list[str]) -> dict[str, Rout
         docs[f"link-{link}"] = RouteDoc(f"{tag}-link-{kebab(link)}", link_errors)
         unlink_errors = tuple(sorted({*update.errors, 404} - {409, 413}))
         docs[f"unlink-{link}"] = RouteDoc(f"{tag}-unlink-{kebab(link)}", unlink_errors)
+    return docs
+
+
+def field_docs(spec: ResourceSpec, read_schema: str) -> list[FieldDoc]:
+    """The fields with a description or an example, and the schemas that show them: a field
+    clients never read (a password, write_only) is in no read schema, with its example."""
+    docs = []
+    for field in spec.fields:
+        if field.description is None and field.example is None:
+            continue
+        schemas = []
+        if not field.read_only:
+            schemas += [f"{spec.resource}Create", f"{spec.resource}Update"]
+        if not (field.write_only or field.type is FieldType.PASSWORD):
+            schemas.append(read_schema)
+        docs.append(
+            FieldDoc(
+                name=field.name,
+                description=None if field.description is None else py_value(field.description),
+                example=None if field.example is None else py_value(field.example),
+                schemas=tuple(schemas),
+            )
+        )
     return docs

@@ -26,7 +26,7 @@ from fastgen.render.model_fields import (
     foreign_key_view,
     password_hash_view,
 )
-from fastgen.render.openapi import route_docs
+from fastgen.render.openapi import field_docs, route_docs
 from fastgen.spec.model import FieldType, Operation, ResourceSpec
 from fastgen.spec.names import snake_case
 from fastgen.spec.patterns import ALPHANUMERIC
@@ -180,6 +180,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
     limited = [op for op in operations if op.limit is not None or spec.limits.rate is not None]
     tag = spec.table.replace("_", "-")
     links = queries.links(spec, state)
+    expand = queries.expansions(spec, state)
     return {
         "owner": spec.has_owner,
         "operations": {op.name: op for op in operations},
@@ -192,6 +193,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "access": {op.name: op.subjects for op in operations},
         "links": links,
         "docs": route_docs(spec, tag, [link.name for link in links]),
+        "field_docs": field_docs(spec, f"{spec.resource}{'Expanded' if expand else 'Read'}"),
         "reference_cases": reference_cases(spec, state),
         "list_beyond_read": spec.access.beyond_read(Operation.LIST),
         "update_beyond_read": spec.access.beyond_read(Operation.UPDATE),
@@ -203,7 +205,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
             if f.type
             in (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL, FieldType.PASSWORD)
         ],
-        "expand": queries.expansions(spec, state),
+        "expand": expand,
         "filters": queries.filters(spec),
         "sortable": queries.sortable(spec),
         "query_imports": queries.query_imports(spec),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastgen.render.openapi import route_docs
+from fastgen.render.openapi import field_docs, route_docs
 from fastgen.spec.load import load_spec_text
 from tests.render.test_queries import bookshop
 
@@ -52,3 +52,22 @@ def test_ids_are_kebab_case_and_roles_only_access_answers_403() -> None:
     assert docs["list"].errors == (401, 403, 422)
     assert docs["list"].responses == "error_responses(401, 403, 422)"
     assert docs["read"].errors == (401, 404, 422)
+
+
+def test_field_docs_leave_fields_clients_never_read_out_of_the_read_schema() -> None:
+    spec = load_spec_text(
+        "version: 1\nresource: Account\nfields:\n"
+        "  name: {type: str, description: 'Shown \"name\"', example: Ada}\n"
+        "  secret: {type: password, min_length: 12, example: correct horse battery}\n"
+        "  ref: {type: str, optional: true, write_only: true, description: Internal}\n"
+        "  score: {type: int, optional: true, read_only: true, example: 3}\n"
+        "  plain: str\n",
+        "specs/account.yaml",
+    )
+    shown = {doc.name: doc for doc in field_docs(spec, "AccountRead")}
+    assert sorted(shown) == ["name", "ref", "score", "secret"]
+    assert shown["name"].schemas == ("AccountCreate", "AccountUpdate", "AccountRead")
+    assert (shown["name"].description, shown["name"].example) == ('"Shown \\"name\\""', '"Ada"')
+    assert shown["secret"].schemas == ("AccountCreate", "AccountUpdate")
+    assert shown["ref"].schemas == ("AccountCreate", "AccountUpdate")
+    assert (shown["score"].schemas, shown["score"].example) == (("AccountRead",), "3")
