@@ -12,8 +12,6 @@ to sign in, create an author, read it, list it and read a missing one, a typed 4
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -23,7 +21,6 @@ import pytest
 
 from tests.e2e.tools import (
     ALL_TYPES,
-    BIN,
     BOOKSHOP,
     SECRET_KEY,
     ProjectFactory,
@@ -74,23 +71,6 @@ print(json.dumps({
 """
 
 
-def _run(args: list[str], cwd: Path) -> str:
-    """`args` with the folder of its program, then this environment's, first on PATH (the
-    generator runs ruff on what it writes)."""
-    path = os.pathsep.join([str(Path(args[0]).parent), str(BIN), os.environ.get("PATH", "")])
-    completed = subprocess.run(
-        args,
-        cwd=cwd,
-        env={**os.environ, "PATH": path},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, f"{args}\n{completed.stdout}\n{completed.stderr}"
-    return completed.stdout
-
-
 def test_a_generated_client_signs_in_creates_reads_lists_and_gets_a_typed_404(
     project_factory: ProjectFactory, tmp_path: Path
 ) -> None:
@@ -104,7 +84,7 @@ def test_a_generated_client_signs_in_creates_reads_lists_and_gets_a_typed_404(
     tools = layered_venv(tmp_path / "venv")
     python = str(tools / "python")
     install = ["-m", "pip", "--python", python, "install", "--quiet", GENERATOR, "python-dateutil"]
-    _run([sys.executable, *install], tmp_path)
+    run([sys.executable, *install], tmp_path)
 
     with serve(project, DATABASE_URL=url) as base:
         document = httpx.get(f"{base}/openapi.json", timeout=10)
@@ -112,7 +92,8 @@ def test_a_generated_client_signs_in_creates_reads_lists_and_gets_a_typed_404(
         (tmp_path / "openapi.json").write_text(document.text, encoding="utf-8")
         generator = str(tools / "openapi-python-client")
         options = ["--path", "openapi.json", "--output-path", "bookshop_client", "--meta", "none"]
-        output = _run([generator, "generate", *options], tmp_path)
+        # it formats what it writes with the ruff `run` puts on PATH, this environment's
+        output = run([generator, "generate", *options], tmp_path).stdout
         assert "Warning" not in output, output
         modules = {path.stem for path in (tmp_path / "bookshop_client/api/authors").glob("*.py")}
         assert modules == {
@@ -122,7 +103,7 @@ def test_a_generated_client_signs_in_creates_reads_lists_and_gets_a_typed_404(
         assert (tmp_path / "bookshop_client/api/tags/tags_link_books.py").is_file()
         script = tmp_path / "calls.py"
         script.write_text(textwrap.dedent(CALLS), encoding="utf-8")
-        answers = json.loads(_run([python, str(script), base, email, PASSWORD], tmp_path))
+        answers = json.loads(run([python, str(script), base, email, PASSWORD], tmp_path).stdout)
 
     assert answers["created"] == "AuthorRead"
     read = answers["read"]
