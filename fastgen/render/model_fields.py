@@ -107,6 +107,7 @@ def long_text(field: FieldSpec) -> bool:
 
 def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     args: list[str] = []
+    extra: list[str] = []  # `schema_extra` entries: pydantic's Field arguments SQLModel lacks
     min_length = effective_min_length(field)
     max_length = None if long_text(field) else effective_max_length(field)
     pattern = None if long_text(field) else effective_pattern(field)
@@ -115,7 +116,7 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
     if max_length is not None:
         args.append(f"max_length={max_length}")
     if pattern is not None:
-        args.append(f'schema_extra={{"pattern": {py_value(pattern)}}}')
+        extra.append(f'"pattern": {py_value(pattern)}')
     for bound in ("ge", "gt", "le", "lt"):
         value = getattr(field, bound)
         if value is not None:
@@ -127,13 +128,17 @@ def _constraints(resource: ResourceSpec, field: FieldSpec) -> list[str]:
             args.append(f"le={INTEGER_MAX}")
     if field.type is FieldType.FLOAT:
         # JSON has no NaN or Infinity: once accepted, they would be returned as null.
-        args.append('schema_extra={"allow_inf_nan": False}')
+        extra.append('"allow_inf_nan": False')
     if field.type is FieldType.DECIMAL:
         digits, places = decimal_digits(field)
         args.append(f"max_digits={digits}")
         args.append(f"decimal_places={places}")
     if field.description:
         args.append(f"description={py_value(field.description)}")
+    if field.example is not None:  # shown in the OpenAPI schema (a password's, on writes only)
+        extra.append(f'"examples": [{py_value(field.example)}]')
+    if extra:
+        args.append(f"schema_extra={{{', '.join(extra)}}}")
     return args
 
 

@@ -26,6 +26,7 @@ from fastgen.render.model_fields import (
     foreign_key_view,
     password_hash_view,
 )
+from fastgen.render.openapi import field_docs, route_docs
 from fastgen.spec.model import FieldType, Operation, ResourceSpec
 from fastgen.spec.names import snake_case
 from fastgen.spec.patterns import ALPHANUMERIC
@@ -177,6 +178,9 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
     page = spec.limits.page_size
     operations = operation_views(spec)
     limited = [op for op in operations if op.limit is not None or spec.limits.rate is not None]
+    tag = spec.table.replace("_", "-")
+    links = queries.links(spec, state)
+    expand = queries.expansions(spec, state)
     return {
         "owner": spec.has_owner,
         "operations": {op.name: op for op in operations},
@@ -187,7 +191,9 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "read_only_names": [f.name for f in spec.fields if f.read_only],
         "valued_filters": valued_filters,
         "access": {op.name: op.subjects for op in operations},
-        "links": queries.links(spec, state),
+        "links": links,
+        "docs": route_docs(spec, tag, [link.name for link in links]),
+        "field_docs": field_docs(spec, f"{spec.resource}{'Expanded' if expand else 'Read'}"),
         "reference_cases": reference_cases(spec, state),
         "list_beyond_read": spec.access.beyond_read(Operation.LIST),
         "update_beyond_read": spec.access.beyond_read(Operation.UPDATE),
@@ -199,7 +205,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
             if f.type
             in (FieldType.STR, FieldType.TEXT, FieldType.EMAIL, FieldType.URL, FieldType.PASSWORD)
         ],
-        "expand": queries.expansions(spec, state),
+        "expand": expand,
         "filters": queries.filters(spec),
         "sortable": queries.sortable(spec),
         "query_imports": queries.query_imports(spec),
@@ -224,7 +230,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "module": module,
         "table": spec.table,
         "path": spec.path,
-        "tag": spec.table.replace("_", "-"),
+        "tag": tag,
         "id_param": f"{module}_id",
         "human": module.replace("_", " "),
         "writable": writable,

@@ -144,6 +144,7 @@ DESCRIPTION = 'two\nlines, "quotes", a \\ backslash, a tab\t, NUL \x00, é, 🚀
 DEFAULT = 'line\nnext "q" \\ é'
 PATTERN = '^(line\n|ex\t)(.|\\n)*("|\\\\|$)'  # a newline, a tab, a quote, backslashes
 EXAMPLE = 'ex\tample "with" \\ and\nnewline 🚀'
+DATA_EXAMPLE = {"k\ney": ['v"1', 2.5, None, True]}  # the `data` field's, as YAML reads it
 
 
 def test_odd_text_reaches_the_generated_modules_unchanged(tmp_path: Path) -> None:
@@ -168,6 +169,8 @@ def test_odd_text_reaches_the_generated_modules_unchanged(tmp_path: Path) -> Non
         f"""
         import asyncio
         from app.models.note import NoteCreate
+        from app.models.note import NoteRead
+        from app.models.note import NoteUpdate
         from tests.factories.note import note_payload
         title = NoteCreate.model_fields["title"]
         assert title.description == {DESCRIPTION!r}, title.description
@@ -175,6 +178,10 @@ def test_odd_text_reaches_the_generated_modules_unchanged(tmp_path: Path) -> Non
         schema = NoteCreate.model_json_schema()["properties"]["title"]
         assert schema["pattern"] == {PATTERN!r}, schema
         assert NoteCreate.model_fields["state"].description == {DESCRIPTION!r}
+        for model in (NoteCreate, NoteUpdate, NoteRead):  # examples reach every schema
+            properties = model.model_json_schema()["properties"]
+            assert properties["title"]["examples"] == [{EXAMPLE!r}], properties["title"]
+            assert properties["data"]["examples"] == [{DATA_EXAMPLE!r}], properties["data"]
         payload = asyncio.run(note_payload(None))
         assert payload["title"] == {EXAMPLE!r}, payload
         assert payload["body"] == {EXAMPLE!r}, payload

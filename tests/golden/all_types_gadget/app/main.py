@@ -14,6 +14,7 @@ from app.core.config import get_settings
 from app.core.db import engine
 from app.core.errors import APP_ERROR_RESPONSES
 from app.core.errors import register_exception_handlers
+from app.core.openapi import operation_id
 from app.core.proxies import ClientAddressMiddleware
 from app.core.security import route_policy
 from app.routers import admin_users
@@ -45,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         responses=APP_ERROR_RESPONSES,
+        generate_unique_id_function=operation_id,
         dependencies=[Depends(route_policy)],
         openapi_url="/openapi.json" if docs else None,
         docs_url="/docs" if docs else None,

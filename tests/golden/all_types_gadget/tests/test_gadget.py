@@ -14,6 +14,7 @@ from httpx import Response
 from app.core.config import Settings
 from app.core.types import JSON_MAX_BYTES
 from app.core.types import JSON_MAX_DEPTH
+from app.main import app
 from app.models.user import User
 from tests.factories.gadget import create_gadget
 from tests.factories.gadget import gadget_payload
@@ -507,3 +508,35 @@ async def test_sort_ascending_and_descending(client: AsyncClient, key: str) -> N
                 assert earlier["id"] < later["id"]
     if len({item[key] for item in ascending}) == len(ascending):
         assert [item["id"] for item in descending] == [item["id"] for item in ascending][::-1]
+
+
+def test_openapi_names_each_operation_and_its_errors() -> None:
+    """Operation ids `{tag}-{operation}` (client generators name their methods after them) and
+    the error statuses each route can answer, every one in the error schema."""
+    paths = app.openapi()["paths"]
+    item = PATH + "/{gadget_id}"
+    expected = {
+        ("get", PATH): ("gadgets-list", ["401", "422"]),
+        ("post", PATH): ("gadgets-create", ["401", "409", "413", "422"]),
+        ("get", item): ("gadgets-read", ["401", "404", "422"]),
+        ("patch", item): ("gadgets-update", ["401", "404", "409", "413", "422"]),
+        ("delete", item): ("gadgets-delete", ["401", "404", "409", "422"]),
+    }
+    for (method, path), (operation_id, errors) in expected.items():
+        operation = paths[path][method]
+        assert operation["operationId"] == operation_id, (method, path)
+        responses = operation["responses"]
+        assert sorted(status for status in responses if status.startswith("4")) == [*errors, "4XX"]
+        for status in errors:
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path)
+
+
+def test_openapi_shows_the_spec_descriptions_and_examples() -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    for schema in ["GadgetCreate", "GadgetUpdate", "GadgetRead"]:
+        shown = schemas[schema]["properties"]["name"]
+        assert shown["description"] == "Display name", schema
+    for schema in ["GadgetCreate", "GadgetUpdate", "GadgetRead"]:
+        shown = schemas[schema]["properties"]["code"]
+        assert shown["examples"] == ["ABC-1234"], schema

@@ -10,6 +10,7 @@ from httpx import Response
 
 from app.core.config import Settings
 from app.core.roles import ROLES
+from app.main import app
 from app.models.user import User
 from tests.conftest import ClientFor
 from tests.conftest import MakeUser
@@ -483,3 +484,25 @@ async def test_list_with_includes_uses_a_fixed_number_of_statements(
     assert len(response.json()["items"]) == size
     # the caller's account, the count, the page, then one per included relation
     assert len(sql_statements) == 3 + len(include), sql_statements
+
+
+def test_openapi_names_each_operation_and_its_errors() -> None:
+    """Operation ids `{tag}-{operation}` (client generators name their methods after them) and
+    the error statuses each route can answer, every one in the error schema."""
+    paths = app.openapi()["paths"]
+    item = PATH + "/{author_id}"
+    expected = {
+        ("get", PATH): ("authors-list", ["401", "422"]),
+        ("post", PATH): ("authors-create", ["401", "403", "409", "413", "422"]),
+        ("get", item): ("authors-read", ["401", "404", "422"]),
+        ("patch", item): ("authors-update", ["401", "403", "404", "409", "413", "422"]),
+        ("delete", item): ("authors-delete", ["401", "403", "404", "409", "422"]),
+    }
+    for (method, path), (operation_id, errors) in expected.items():
+        operation = paths[path][method]
+        assert operation["operationId"] == operation_id, (method, path)
+        responses = operation["responses"]
+        assert sorted(status for status in responses if status.startswith("4")) == [*errors, "4XX"]
+        for status in errors:
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path)

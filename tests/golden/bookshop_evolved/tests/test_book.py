@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.config import Settings
 from app.core.roles import ROLES
+from app.main import app
 from app.models.author import ACCESS as AUTHOR_ACCESS
 from app.models.book import Book
 from app.models.user import User
@@ -632,3 +633,32 @@ async def test_list_with_includes_uses_a_fixed_number_of_statements(
     assert len(response.json()["items"]) == size
     # the caller's account, the count, the page, then one per included relation
     assert len(sql_statements) == 3 + len(include), sql_statements
+
+
+def test_openapi_names_each_operation_and_its_errors() -> None:
+    """Operation ids `{tag}-{operation}` (client generators name their methods after them) and
+    the error statuses each route can answer, every one in the error schema."""
+    paths = app.openapi()["paths"]
+    item = PATH + "/{book_id}"
+    expected = {
+        ("get", PATH): ("books-list", ["401", "422", "429"]),
+        ("post", PATH): ("books-create", ["401", "403", "409", "413", "422", "429"]),
+        ("get", item): ("books-read", ["401", "404", "422", "429"]),
+        ("patch", item): ("books-update", ["401", "404", "409", "413", "422", "429"]),
+        ("delete", item): ("books-delete", ["401", "403", "404", "409", "422", "429"]),
+    }
+    for (method, path), (operation_id, errors) in expected.items():
+        operation = paths[path][method]
+        assert operation["operationId"] == operation_id, (method, path)
+        responses = operation["responses"]
+        assert sorted(status for status in responses if status.startswith("4")) == [*errors, "4XX"]
+        for status in errors:
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorResponse"}, (method, path)
+
+
+def test_openapi_shows_the_spec_descriptions_and_examples() -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    for schema in ["BookCreate", "BookUpdate", "BookExpanded"]:
+        shown = schemas[schema]["properties"]["isbn"]
+        assert shown["examples"] == ["978-3-16-148410-0"], schema

@@ -47,11 +47,13 @@ class GadgetBase(SQLModel):
     name: str = Field(
         min_length=2,
         max_length=80,
-        schema_extra={"pattern": "^[^\\x00]*$"},
         description="Display name",
+        schema_extra={"pattern": "^[^\\x00]*$"},
         unique=True,
     )
-    code: str = Field(schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"}, unique=True)
+    code: str = Field(
+        schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$", "examples": ["ABC-1234"]}, unique=True
+    )
     notes: LongText | None = Field(default=None, sa_type=Text)
     quantity: int = Field(default=0, ge=0, le=10000, index=True)
     weight_kg: float = Field(gt=0, lt=500, schema_extra={"allow_inf_nan": False})
@@ -105,10 +107,12 @@ class GadgetUpdate(SQLModel):
         default=None,
         min_length=2,
         max_length=80,
-        schema_extra={"pattern": "^[^\\x00]*$"},
         description="Display name",
+        schema_extra={"pattern": "^[^\\x00]*$"},
     )
-    code: str | None = Field(default=None, schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$"})
+    code: str | None = Field(
+        default=None, schema_extra={"pattern": "^[A-Z]{3}-[0-9]{4}$", "examples": ["ABC-1234"]}
+    )
     notes: LongText | None = Field(default=None)
     quantity: int | None = Field(default=None, ge=0, le=10000)
     weight_kg: float | None = Field(

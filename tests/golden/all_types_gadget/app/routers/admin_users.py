@@ -14,11 +14,11 @@ from sqlmodel import select
 
 from app.core.clock import utcnow
 from app.core.db import SessionDep
-from app.core.errors import ERROR_RESPONSES
 from app.core.errors import AppError
 from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
 from app.core.errors import conflict_error
+from app.core.errors import error_responses
 from app.core.passwords import hash_password
 from app.core.passwords import password_problem
 from app.core.roles import ADMIN_ROLE
@@ -32,7 +32,6 @@ from app.models.user import UserUpdate
 router = APIRouter(
     prefix="/admin/users",
     tags=["admin"],
-    responses=ERROR_RESPONSES,
     dependencies=[Depends(require_roles(ADMIN_ROLE))],
 )
 
@@ -58,7 +57,12 @@ async def _commit(session: SessionDep, user: User) -> User:
     return user
 
 
-@router.get("", response_model=UserPage)
+@router.get(
+    "",
+    response_model=UserPage,
+    operation_id="admin-list-users",
+    responses=error_responses(401, 403, 422),
+)
 async def list_users(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -70,12 +74,23 @@ async def list_users(
     return UserPage(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/{user_id}", response_model=UserRead)
+@router.get(
+    "/{user_id}",
+    response_model=UserRead,
+    operation_id="admin-read-user",
+    responses=error_responses(401, 403, 404, 422),
+)
 async def read_user(session: SessionDep, user_id: UserId) -> User:
     return await _get_or_404(session, user_id)
 
 
-@router.post("", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    operation_id="admin-create-user",
+    responses=error_responses(401, 403, 409, 413, 422),
+)
 async def create_user(session: SessionDep, payload: UserCreate) -> User:
     user = User(
         email=payload.email,
@@ -86,7 +101,12 @@ async def create_user(session: SessionDep, payload: UserCreate) -> User:
     return await _commit(session, user)
 
 
-@router.patch("/{user_id}", response_model=UserRead)
+@router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    operation_id="admin-update-user",
+    responses=error_responses(401, 403, 404, 409, 413, 422),
+)
 async def update_user(session: SessionDep, user_id: UserId, payload: UserUpdate) -> User:
     """Change an account. A new password, other roles or another active state end every
     session of the account: tokens issued before stop working."""
@@ -118,7 +138,12 @@ async def update_user(session: SessionDep, user_id: UserId, payload: UserUpdate)
     return await _commit(session, user)
 
 
-@router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="admin-delete-user",
+    responses=error_responses(401, 403, 404, 422),
+)
 async def delete_user(session: SessionDep, user_id: UserId) -> None:
     user = await _get_or_404(session, user_id)
     await session.delete(user)

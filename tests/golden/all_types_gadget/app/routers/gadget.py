@@ -22,9 +22,9 @@ from app.core.access import Visibility
 from app.core.access import VisibilityDep
 from app.core.clock import utcnow
 from app.core.db import SessionDep
-from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
+from app.core.errors import error_responses
 from app.core.pages import read_rows
 from app.core.passwords import hash_password
 from app.core.security import Grant
@@ -37,7 +37,7 @@ from app.models.gadget import GadgetPage
 from app.models.gadget import GadgetRead
 from app.models.gadget import GadgetUpdate
 
-router = APIRouter(prefix="/gadgets", tags=["gadgets"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/gadgets", tags=["gadgets"])
 
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
@@ -128,7 +128,9 @@ def _conditions(
     return conditions
 
 
-@router.get("", response_model=GadgetPage)
+@router.get(
+    "", response_model=GadgetPage, operation_id="gadgets-list", responses=error_responses(401, 422)
+)
 async def list_gadgets(
     session: SessionDep,
     grant: CanList,
@@ -150,12 +152,23 @@ async def list_gadgets(
     return GadgetPage(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
-@router.get("/{gadget_id}", response_model=GadgetRead)
+@router.get(
+    "/{gadget_id}",
+    response_model=GadgetRead,
+    operation_id="gadgets-read",
+    responses=error_responses(401, 404, 422),
+)
 async def read_gadget(session: SessionDep, grant: CanRead, gadget_id: GadgetId) -> Gadget:
     return await _get_or_404(session, gadget_id, grant)
 
 
-@router.post("", response_model=GadgetRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=GadgetRead,
+    status_code=status.HTTP_201_CREATED,
+    operation_id="gadgets-create",
+    responses=error_responses(401, 409, 413, 422),
+)
 async def create_gadget(
     session: SessionDep,
     grant: CanCreate,
@@ -174,7 +187,11 @@ async def create_gadget(
 @router.patch(
     "/{gadget_id}",
     response_model=GadgetRead,
-    responses={204: {"description": "Updated; the caller's read rule hides the row"}},
+    operation_id="gadgets-update",
+    responses={
+        204: {"description": "Updated; the caller's read rule hides the row"},
+        **error_responses(401, 404, 409, 413, 422),
+    },
 )
 async def update_gadget(
     session: SessionDep,
@@ -198,7 +215,12 @@ async def update_gadget(
     return gadget
 
 
-@router.delete("/{gadget_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{gadget_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="gadgets-delete",
+    responses=error_responses(401, 404, 409, 422),
+)
 async def delete_gadget(session: SessionDep, grant: CanDelete, gadget_id: GadgetId) -> None:
     gadget = await _get_or_404(session, gadget_id, grant)
     await session.delete(gadget)

@@ -41,21 +41,35 @@ class ErrorResponse(BaseModel):
     details: list[ErrorDetail] = []
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorResponse, "description": "Not authenticated"},
-    403: {"model": ErrorResponse, "description": "Not allowed"},
-    404: {"model": ErrorResponse, "description": "Not found"},
-    409: {"model": ErrorResponse, "description": "Conflict"},
-    422: {"model": ErrorResponse, "description": "Validation error"},
-    429: {"model": ErrorResponse, "description": "Too many requests"},
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    401: "Not authenticated: the bearer token is missing, invalid or expired",
+    403: "Not allowed: the caller lacks a required role",
+    404: "Not found, or hidden from the caller",
+    409: "Conflict with existing data",
+    413: "Request body too large",
+    422: "Validation error",
+    429: "Too many requests; Retry-After says when to try again",
 }
-"""Pass as `responses=` to a router or route so OpenAPI documents the error schema."""
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: each error status it can answer, in the error schema."""
+    return {
+        status: {"model": ErrorResponse, "description": ERROR_DESCRIPTIONS[status]}
+        for status in statuses
+    }
+
+
+ERROR_RESPONSES = error_responses(401, 403, 404, 409, 422, 429)
+"""Every status of ERROR_DESCRIPTIONS but 413, for a router or route that does not list its own
+with `error_responses`."""
 
 APP_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorResponse, "description": "Client error"},
     "5XX": {"model": ErrorResponse, "description": "Server error"},
 }
-"""Application-wide defaults; they also replace FastAPI's default 422 schema."""
+"""Application-wide: the shape of any other error an operation may answer (e.g. a 500 or a 503,
+a 405), and a replacement for FastAPI's default 422 schema."""
 
 _HTTP_CODES: dict[int, str] = {
     400: "bad_request",

@@ -41,7 +41,9 @@ class BookGenre(StrEnum):
 
 class BookBase(SQLModel):
     title: str = Field(max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
-    isbn: str = Field(schema_extra={"pattern": "^[0-9-]{10,17}$"}, unique=True)
+    isbn: str = Field(
+        schema_extra={"pattern": "^[0-9-]{10,17}$", "examples": ["978-3-16-148410-0"]}, unique=True
+    )
     pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre = Field(default=BookGenre.fiction)
@@ -69,7 +71,9 @@ class BookUpdate(SQLModel):
     model_config = {"extra": "forbid"}  # an unknown or server-managed field is a 422
 
     title: str | None = Field(default=None, max_length=200, schema_extra={"pattern": "^[^\\x00]*$"})
-    isbn: str | None = Field(default=None, schema_extra={"pattern": "^[0-9-]{10,17}$"})
+    isbn: str | None = Field(
+        default=None, schema_extra={"pattern": "^[0-9-]{10,17}$", "examples": ["978-3-16-148410-0"]}
+    )
     pages: int | None = Field(default=None, ge=1, le=2147483647)
     price: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=2)
     genre: BookGenre | None = Field(default=None)

@@ -24,9 +24,9 @@ from app.core.access import Visibility
 from app.core.access import VisibilityDep
 from app.core.clock import utcnow
 from app.core.db import SessionDep
-from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
+from app.core.errors import error_responses
 from app.core.pages import read_rows
 from app.core.security import Grant
 from app.core.security import allow
@@ -39,7 +39,7 @@ from app.models.book import ACCESS as BOOK_ACCESS
 from app.models.book import Book
 from app.models.book import BookRead
 
-router = APIRouter(prefix="/authors", tags=["authors"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/authors", tags=["authors"])
 
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
@@ -163,7 +163,13 @@ async def _expand(
     return items
 
 
-@router.get("", response_model=AuthorExpandedPage, response_model_exclude_unset=True)
+@router.get(
+    "",
+    response_model=AuthorExpandedPage,
+    response_model_exclude_unset=True,
+    operation_id="authors-list",
+    responses=error_responses(401, 422),
+)
 async def list_authors(
     session: SessionDep,
     grant: CanList,
@@ -185,7 +191,13 @@ async def list_authors(
     return AuthorExpandedPage(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
-@router.get("/{author_id}", response_model=AuthorExpanded, response_model_exclude_unset=True)
+@router.get(
+    "/{author_id}",
+    response_model=AuthorExpanded,
+    response_model_exclude_unset=True,
+    operation_id="authors-read",
+    responses=error_responses(401, 404, 422),
+)
 async def read_author(
     session: SessionDep,
     grant: CanRead,
@@ -197,7 +209,13 @@ async def read_author(
     return (await _expand(session, [author], params.include, visibility))[0]
 
 
-@router.post("", response_model=AuthorRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=AuthorRead,
+    status_code=status.HTTP_201_CREATED,
+    operation_id="authors-create",
+    responses=error_responses(401, 403, 409, 413, 422),
+)
 async def create_author(
     session: SessionDep,
     grant: CanCreate,
@@ -211,7 +229,11 @@ async def create_author(
 @router.patch(
     "/{author_id}",
     response_model=AuthorRead,
-    responses={204: {"description": "Updated; the caller's read rule hides the row"}},
+    operation_id="authors-update",
+    responses={
+        204: {"description": "Updated; the caller's read rule hides the row"},
+        **error_responses(401, 403, 404, 409, 413, 422),
+    },
 )
 async def update_author(
     session: SessionDep,
@@ -232,7 +254,12 @@ async def update_author(
     return author
 
 
-@router.delete("/{author_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{author_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="authors-delete",
+    responses=error_responses(401, 403, 404, 409, 422),
+)
 async def delete_author(session: SessionDep, grant: CanDelete, author_id: AuthorId) -> None:
     author = await _get_or_404(session, author_id, grant)
     await session.delete(author)

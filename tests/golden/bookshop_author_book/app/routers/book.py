@@ -26,9 +26,9 @@ from app.core.access import Visibility
 from app.core.access import VisibilityDep
 from app.core.clock import utcnow
 from app.core.db import SessionDep
-from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
+from app.core.errors import error_responses
 from app.core.pages import read_rows
 from app.core.rate_limit import rate_limit
 from app.core.security import Grant
@@ -43,7 +43,7 @@ from app.models.book import BookGenre
 from app.models.book import BookRead
 from app.models.book import BookUpdate
 
-router = APIRouter(prefix="/books", tags=["books"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/books", tags=["books"])
 
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
@@ -246,6 +246,8 @@ async def _expand(
     "",
     response_model=BookExpandedPage,
     response_model_exclude_unset=True,
+    operation_id="books-list",
+    responses=error_responses(401, 422, 429),
     dependencies=[LIST_RATE_LIMIT],
 )
 async def list_books(
@@ -273,6 +275,8 @@ async def list_books(
     "/{book_id}",
     response_model=BookExpanded,
     response_model_exclude_unset=True,
+    operation_id="books-read",
+    responses=error_responses(401, 404, 422, 429),
     dependencies=[READ_RATE_LIMIT],
 )
 async def read_book(
@@ -290,6 +294,8 @@ async def read_book(
     "",
     response_model=BookRead,
     status_code=status.HTTP_201_CREATED,
+    operation_id="books-create",
+    responses=error_responses(401, 403, 409, 413, 422, 429),
     dependencies=[CREATE_RATE_LIMIT],
 )
 async def create_book(
@@ -311,7 +317,11 @@ async def create_book(
 @router.patch(
     "/{book_id}",
     response_model=BookRead,
-    responses={204: {"description": "Updated; the caller's read rule hides the row"}},
+    operation_id="books-update",
+    responses={
+        204: {"description": "Updated; the caller's read rule hides the row"},
+        **error_responses(401, 404, 409, 413, 422, 429),
+    },
     dependencies=[UPDATE_RATE_LIMIT],
 )
 async def update_book(
@@ -335,7 +345,11 @@ async def update_book(
 
 
 @router.delete(
-    "/{book_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[DELETE_RATE_LIMIT]
+    "/{book_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="books-delete",
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    dependencies=[DELETE_RATE_LIMIT],
 )
 async def delete_book(session: SessionDep, grant: CanDelete, book_id: BookId) -> None:
     book = await _get_or_404(session, book_id, grant)

@@ -19,13 +19,15 @@ from app.core.errors import AppError
 from app.core.errors import ErrorDetail
 from app.core.errors import ErrorResponse
 from app.core.errors import ServiceUnavailableError
+from app.core.errors import error_responses
 from app.core.rate_limit import RateLimiterDep
 from app.core.security import SettingsDep
 
 router = APIRouter(tags=["health"])
 
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
-    503: {"model": ErrorResponse, "description": "A dependency is unavailable"}
+    **error_responses(401),  # a request with an invalid token is refused everywhere
+    503: {"model": ErrorResponse, "description": "A dependency is unavailable"},
 }
 
 
@@ -47,13 +49,20 @@ class HealthRead(BaseModel):
     checks: HealthChecks = HealthChecks()
 
 
-@router.get("/health/live", response_model=LiveRead)
+@router.get(
+    "/health/live",
+    response_model=LiveRead,
+    operation_id="health-live",
+    responses=error_responses(401),
+)
 async def live() -> LiveRead:
     """`{"status": "ok"}` while the process serves requests."""
     return LiveRead()
 
 
-@router.get("/health", response_model=HealthRead, responses=UNAVAILABLE)
+@router.get(
+    "/health", response_model=HealthRead, operation_id="health-check", responses=UNAVAILABLE
+)
 async def health(session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep) -> HealthRead:
     """`{"status": "ok", "checks": {...}}` when the app can run `SELECT 1` on its database and
     reach its rate-limit store; 503 naming each one that fails."""

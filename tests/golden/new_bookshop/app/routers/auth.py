@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from app.core.db import SessionDep
 from app.core.emails import login_email
-from app.core.errors import ERROR_RESPONSES
 from app.core.errors import ForbiddenError
 from app.core.errors import UnauthorizedError
 from app.core.errors import conflict_error
+from app.core.errors import error_responses
 from app.core.passwords import hash_password
 from app.core.passwords import verify_password
 from app.core.rate_limit import CredentialBudget
@@ -31,7 +31,7 @@ LOGIN_RATE_LIMIT = "10/minute"
 """Per client address and per account, whatever token comes along: slows down password
 guessing and mass registration."""
 
-router = APIRouter(prefix="/auth", tags=["auth"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/auth", tags=["auth"])
 
 LoginBudget = Annotated[
     CredentialBudget, Depends(credential_limit("auth", "token", LOGIN_RATE_LIMIT))
@@ -49,7 +49,12 @@ class Token(SQLModel):
     token_type: str = "bearer"
 
 
-@router.post("/token", response_model=Token)
+@router.post(
+    "/token",
+    response_model=Token,
+    operation_id="auth-login",
+    responses=error_responses(401, 413, 422, 429),
+)
 async def login(
     session: SessionDep,
     settings: SettingsDep,
@@ -69,13 +74,21 @@ async def login(
     return Token(access_token=token)
 
 
-@router.get("/me", response_model=UserRead)
+@router.get(
+    "/me", response_model=UserRead, operation_id="auth-read-me", responses=error_responses(401)
+)
 async def read_me(user: CurrentUser) -> User:
     """The account the token belongs to."""
     return user
 
 
-@router.post("/register", response_model=UserRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=UserRead,
+    status_code=status.HTTP_201_CREATED,
+    operation_id="auth-register",
+    responses=error_responses(401, 403, 409, 413, 422, 429),
+)
 async def register(
     session: SessionDep, settings: SettingsDep, payload: UserRegister, budget: RegisterBudget
 ) -> User:
