@@ -173,11 +173,13 @@ def _migrations(project: Project, state: ProjectState) -> list[Finding]:
     findings: list[Finding] = []
     found = heads(history)
     if len(found) > 1:
+        files = {r.revision: r.path.name for r in history}
+        named = ", ".join(f"{head} ({files[head]})" for head in found)
         findings.append(
             Finding(
                 MULTIPLE_HEADS,
-                f"the migrations have {len(found)} heads: {', '.join(found)}",
-                "alembic merge heads -m merge",
+                f"the migrations have {len(found)} heads (branches merged?): {named}",
+                "fastgen sync (writes the merge revision that joins them)",
                 VERSIONS_DIR,
             )
         )

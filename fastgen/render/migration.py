@@ -102,3 +102,22 @@ def render_revision(
         downgrade=downgrade,
     )
     return RenderedRevision(revision, filename, text)
+
+
+MERGE_MESSAGE = "merge heads"
+
+
+def render_merge(
+    env: jinja2.Environment, heads: Sequence[str], *, sequence: int
+) -> RenderedRevision:
+    """An Alembic merge revision: `down_revision` names every head, and it changes nothing.
+
+    Its id is derived from the heads alone, so two people who merge the same branches write the
+    same file."""
+    down_revisions = sorted(heads)
+    digest = hashlib.sha256("\0".join([MERGE_MESSAGE, *down_revisions]).encode()).hexdigest()
+    revision = digest[:12]
+    text = env.get_template("migration/merge.py.jinja").render(
+        message=MERGE_MESSAGE, revision=revision, down_revisions=down_revisions
+    )
+    return RenderedRevision(revision, revision_filename(sequence, revision, MERGE_MESSAGE), text)
