@@ -81,7 +81,10 @@ def evolve(
         operations = diff(old, new)
     merge = heads_to_merge(project) if merge_heads else None
     if not operations and merge is None:
-        owned = Changeset(changes_for(project.root, spec_files.items()))
+        unchanged = dict(spec_files)
+        if old.merged_revisions:  # a git merge whose migrations were joined by hand
+            unchanged[LOCK_FILE] = dump_lock(_settled(project, old))
+        owned = Changeset(changes_for(project.root, unchanged.items()))
         summary = "nothing to do: specs and code agree"
         if not owned.is_noop:
             summary = "specs and code agree; files fastgen owns brought up to date"
@@ -108,7 +111,10 @@ def evolve(
         rendered.append((revision.path, revision.text))
     # A change without a revision keeps the last one written: `check` looks for it.
     last = revision or joined
-    new = replace(new, revision=last.revision if last is not None else old.revision)
+    if last is not None:
+        new = replace(new, revision=last.revision, merged_revisions=())
+    else:
+        new = replace(new, revision=_settled(project, old).revision, merged_revisions=())
     changed = _changed_resources(operations, old, new)
     pairs = [
         (old_file, new_file)
@@ -263,6 +269,15 @@ class _Revision:
     revision: str
     path: str
     text: str
+
+
+def _settled(project: Project, old: ProjectState) -> ProjectState:
+    """The lock's state with one revision: after a git merge (several revisions recorded), the
+    one head the migrations have, or were given by hand."""
+    if not old.merged_revisions:
+        return old
+    head = single_head(read_history(project.versions_dir), project.versions_dir)
+    return replace(old, revision=head, merged_revisions=())
 
 
 def heads_to_merge(project: Project) -> MergeHeads | None:

@@ -4,12 +4,12 @@ what it leaves alone (hand edits, files when it cannot patch safely)."""
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastgen.render.environment import packaged_blueprints
+from fastgen.state import read_lock
 
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
@@ -71,11 +71,11 @@ def test_each_migration_chains_to_the_previous_head_and_the_lock_follows(
 ) -> None:
     first = run("--project", project, "add", "resource", author_spec)
     assert first.exit_code == 0, first.output
-    assert sorted(json.loads((project / "fastgen.lock").read_text())["resources"]) == ["Author"]
+    assert sorted(read_lock(project / "fastgen.lock").resources) == ["Author"]
 
     second = run("--project", project, "add", "resource", examples / "bookshop" / "book.yaml")
     assert second.exit_code == 0, second.output
-    assert sorted(json.loads((project / "fastgen.lock").read_text())["resources"]) == [
+    assert sorted(read_lock(project / "fastgen.lock").resources) == [
         "Author",
         "Book",
     ]
