@@ -141,3 +141,29 @@ def test_two_projects_copied_from_one_write_two_revisions_that_merge(
     theirs = {p.name for p in (other / "migrations" / "versions").glob("*.py")}
     assert len(ours - theirs) == len(theirs - ours) == 1
     assert {name[:5] for name in ours ^ theirs} == {"0003_"}
+
+
+def test_a_merged_lock_whose_heads_were_joined_by_hand_is_settled_by_sync(
+    bookshop: Path, run: Run
+) -> None:
+    head = _second_head(bookshop)
+    (bookshop / "migrations" / "versions" / "0004_fedcba987654_merge.py").write_text(
+        f'revision = "fedcba987654"\ndown_revision = ("{head}", "abc123abc123")\n'
+        "def upgrade() -> None: ...\ndef downgrade() -> None: ...\n"
+    )
+    lock = bookshop / "fastgen.lock"
+    text = lock.read_text()
+    lock.write_text(text.replace(f"revision {head}\n", f"revision {head}\nrevision abc123abc123\n"))
+
+    check = run("--project", bookshop, "check", "--json")
+    assert check.exit_code == 1, check.output
+    (finding,) = json.loads(check.stdout)["findings"]
+    assert finding["kind"] == "lock-merged"
+    assert finding["message"].endswith(f"the revisions {', '.join(sorted([head, 'abc123abc123']))}")
+    assert finding["fix"].startswith("fastgen sync")
+
+    result = run("--project", bookshop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "fastgen.lock" in result.stdout
+    assert lock.read_text() == text.replace(f"revision {head}\n", "revision fedcba987654\n")
+    assert run("--project", bookshop, "check").exit_code == 0
