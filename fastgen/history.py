@@ -95,6 +95,6 @@ def single_head(history: list[Revision], versions_dir: Path) -> str | None:
     if len(found) > 1:
         raise UsageError(
             f"the migrations in {versions_dir} have {len(found)} heads: {', '.join(found)}",
-            hint="merge them first: `alembic merge heads -m merge`",
+            hint="run `fastgen sync` first: it writes the merge revision that joins them",
         )
     return found[0] if found else None

@@ -47,6 +47,7 @@ SPEC_NOT_SYNCED = "spec-not-synced"
 SPEC_INVALID = "spec-invalid"
 MIGRATION_MISSING = "migration-missing"
 MULTIPLE_HEADS = "multiple-heads"
+LOCK_MERGED = "lock-merged"
 FILE_MISSING = "file-missing"
 NOT_WIRED = "not-wired"
 OUT_OF_DATE = "blueprint-out-of-date"
@@ -173,22 +174,36 @@ def _migrations(project: Project, state: ProjectState) -> list[Finding]:
     findings: list[Finding] = []
     found = heads(history)
     if len(found) > 1:
+        files = {r.revision: r.path.name for r in history}
+        named = ", ".join(f"{head} ({files[head]})" for head in found)
         findings.append(
             Finding(
                 MULTIPLE_HEADS,
-                f"the migrations have {len(found)} heads: {', '.join(found)}",
-                "alembic merge heads -m merge",
+                f"the migrations have {len(found)} heads (branches merged?): {named}",
+                "fastgen sync (writes the merge revision that joins them)",
                 VERSIONS_DIR,
             )
         )
-    if state.revision is not None and state.revision not in {r.revision for r in history}:
+    known = {r.revision for r in history}
+    for revision in state.recorded_revisions:
+        if revision not in known:
+            findings.append(
+                Finding(
+                    MIGRATION_MISSING,
+                    f"revision {revision}, written for the last change recorded in "
+                    f"{LOCK_FILE}, is not in {VERSIONS_DIR}",
+                    "restore the migration file from version control",
+                    VERSIONS_DIR,
+                )
+            )
+    if state.merged_revisions:
         findings.append(
             Finding(
-                MIGRATION_MISSING,
-                f"revision {state.revision}, written for the last change recorded in "
-                f"{LOCK_FILE}, is not in {VERSIONS_DIR}",
-                "restore the migration file from version control",
-                VERSIONS_DIR,
+                LOCK_MERGED,
+                f"{LOCK_FILE} is a git merge of branches that recorded the revisions "
+                f"{', '.join(state.merged_revisions)}",
+                "fastgen sync (joins the migration heads and settles the lock)",
+                LOCK_FILE,
             )
         )
     return findings

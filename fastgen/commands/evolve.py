@@ -8,7 +8,9 @@ ones need a yes from a person or `--allow-destructive`. Then:
   their wiring (`fastgen.commands.removal`);
 - changed resources are rendered twice, from the old and from the new spec, and the difference is
   merged into the files on disk node by node (`fastgen.patch.merge`), so hand edits survive;
-- one Alembic revision, chained to the current head, carries the schema change;
+- one Alembic revision, chained to the current head, carries the schema change; when the history
+  has several heads (two branches merged) and the command may merge them (`sync`), a merge
+  revision joins them first and the new revision chains to it;
 - the lock file records the new state.
 
 Nothing is written here: the result is an `Outcome` whose changeset the CLI applies at once.
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import ConflictError, PatchConflict, UsageError
-from fastgen.history import read_history, single_head
+from fastgen.history import heads, read_history, single_head
 from fastgen.patch import include_router, register_model_module
 from fastgen.plan import (
     AddField,
@@ -38,6 +40,7 @@ from fastgen.plan import (
     Safety,
     diff,
 )
+from fastgen.plan.merge_heads import MergeHeads
 from fastgen.plural import counted
 from fastgen.project import LOCK_FILE, MAIN_PATH, REGISTRY_PATH, VERSIONS_DIR, Project
 from fastgen.render.environment import make_environment
@@ -73,14 +76,20 @@ def evolve(
     decisions: Decisions,
     operations: Sequence[Operation] | None = None,
     deleted_specs: Sequence[str] = (),
+    merge_heads: bool = False,
 ) -> Outcome:
     """`spec_files` are spec texts to write along with the code (relative path -> text),
     `deleted_specs` spec files to delete with it; `operations` is `diff(old, new)` when the
-    caller has it already."""
+    caller has it already; `merge_heads` lets it write a merge revision when the migrations
+    have several heads (otherwise a revision to write there is refused)."""
     if operations is None:
         operations = diff(old, new)
-    if not operations:
-        owned = Changeset(changes_for(project.root, spec_files.items()))
+    merge = heads_to_merge(project) if merge_heads else None
+    if not operations and merge is None:
+        unchanged = dict(spec_files)
+        if old.merged_revisions:  # a git merge whose migrations were joined by hand
+            unchanged[LOCK_FILE] = dump_lock(_settled(project, old))
+        owned = Changeset(changes_for(project.root, unchanged.items()))
         summary = "nothing to do: specs and code agree"
         if not owned.is_noop:
             summary = "specs and code agree; files fastgen owns brought up to date"
@@ -105,11 +114,18 @@ def evolve(
 
         files.update(unwire_resources(project, [module_name(spec) for spec in removed]))
     generated = [file for spec in removed for file in render_resource(env, spec, old)]
-    revision = _revision(env, project, operations, old, new)
+    joined = _merge_revision(env, project, merge) if merge is not None else None
+    if joined is not None:
+        rendered.append((joined.path, joined.text))
+    revision = _revision(env, project, operations, old, new, after=joined)
     if revision is not None:
         rendered.append((revision.path, revision.text))
     # A change without a revision keeps the last one written: `check` looks for it.
-    new = replace(new, revision=revision.revision if revision is not None else old.revision)
+    last = revision or joined
+    if last is not None:
+        new = replace(new, revision=last.revision, merged_revisions=())
+    else:
+        new = replace(new, revision=_settled(project, old).revision, merged_revisions=())
     changed = _changed_resources(operations, old, new)
     pairs = [
         (old_file, new_file)
@@ -142,9 +158,9 @@ def evolve(
     return Outcome(
         root=project.root,
         changeset=Changeset(changes),
-        summary=_summary(operations, revision),
-        next_steps=("alembic upgrade head", "pytest") if revision else ("pytest",),
-        operations=tuple(op.label() for op in operations),
+        summary=_summary(operations, revision, joined),
+        next_steps=("alembic upgrade head", "pytest") if last else ("pytest",),
+        operations=tuple(op.label() for op in ([merge] if merge else []) + list(operations)),
     )
 
 
@@ -277,13 +293,39 @@ class _Revision:
     text: str
 
 
+def _settled(project: Project, old: ProjectState) -> ProjectState:
+    """The lock's state with one revision: after a git merge (several revisions recorded), the
+    one head the migrations have, or were given by hand."""
+    if not old.merged_revisions:
+        return old
+    head = single_head(read_history(project.versions_dir), project.versions_dir)
+    return replace(old, revision=head, merged_revisions=())
+
+
+def heads_to_merge(project: Project) -> MergeHeads | None:
+    """The heads of the project's migrations when there are several (after a git merge)."""
+    found = heads(read_history(project.versions_dir))
+    return MergeHeads(tuple(found)) if len(found) > 1 else None
+
+
+def _merge_revision(env: jinja2.Environment, project: Project, merge: MergeHeads) -> _Revision:
+    from fastgen.render.migration import render_merge
+
+    sequence = len(read_history(project.versions_dir)) + 1
+    rendered = render_merge(env, merge.heads, sequence=sequence)
+    return _Revision(rendered.revision, f"{VERSIONS_DIR}/{rendered.filename}", rendered.text)
+
+
 def _revision(
     env: jinja2.Environment,
     project: Project,
     operations: Sequence[Operation],
     old: ProjectState,
     new: ProjectState,
+    after: _Revision | None = None,
 ) -> _Revision | None:
+    """The revision of the schema change, chained to the head (or to `after`, a merge revision
+    written with it)."""
     from fastgen.render.schema_change import schema_change
 
     change = schema_change(operations, old, new)
@@ -297,17 +339,26 @@ def _revision(
         message=change.message,
         upgrade=change.upgrade,
         downgrade=change.downgrade,
-        down_revision=single_head(history, project.versions_dir),
-        sequence=len(history) + 1,
+        down_revision=(
+            after.revision if after is not None else single_head(history, project.versions_dir)
+        ),
+        sequence=len(history) + (2 if after is not None else 1),
     )
     return _Revision(rendered.revision, f"{VERSIONS_DIR}/{rendered.filename}", rendered.text)
 
 
-def _summary(operations: Sequence[Operation], revision: _Revision | None) -> str:
+def _summary(
+    operations: Sequence[Operation], revision: _Revision | None, joined: _Revision | None
+) -> str:
+    merge = f"joined the migration heads in {joined.path}" if joined is not None else ""
+    if not operations and merge:
+        return merge
     text = f"applied {counted(len(operations), 'change')}"
     if revision is None:
-        return f"{text}; no database change, so no migration"
-    return f"{text}; migration {revision.path}"
+        text = f"{text}; no database change, so no migration"
+    else:
+        text = f"{text}; migration {revision.path}"
+    return f"{merge}; {text}" if merge else text
 
 
 def _refuse_overwrites(changes: tuple[FileChange, ...], owned: set[str]) -> None:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fastgen.commands.evolve import Decisions, evolve
+from fastgen.commands.evolve import Decisions, evolve, heads_to_merge
 from fastgen.commands.specs import desired_state
 from fastgen.errors import UsageError
 from fastgen.plan import Operation, Safety, diff
@@ -56,11 +56,13 @@ def plan(project: Project) -> Plan:
     old = read_lock(project.lock_path)
     new = desired_state(project)
     operations = tuple(diff(old, new))
-    if not operations:
+    merge = heads_to_merge(project)  # sync joins several heads first
+    shown = (merge, *operations) if merge is not None else operations
+    if not shown:
         return Plan((), ())
     if any(op.safety is Safety.NEEDS_DEFAULT for op in operations):
         needs = "; ".join(op.describe() for op in operations if op.safety is Safety.NEEDS_DEFAULT)
-        return Plan(operations, (), blocked=f"a default is needed first: {needs}")
+        return Plan(shown, (), blocked=f"a default is needed first: {needs}")
     try:
         outcome = evolve(
             project,
@@ -69,10 +71,11 @@ def plan(project: Project) -> Plan:
             spec_files={},
             decisions=Decisions(dry_run=True),
             operations=operations,
+            merge_heads=True,
         )
     except UsageError as error:
-        return Plan(operations, (), blocked=error.message)
-    return Plan(operations, outcome.changeset.pending)
+        return Plan(shown, (), blocked=error.message)
+    return Plan(shown, outcome.changeset.pending)
 
 
 def _kind(op: Operation) -> str:

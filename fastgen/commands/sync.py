@@ -1,5 +1,6 @@
 """`fastgen sync`: apply every spec change made since the lock file was written, and bring the
-files fastgen owns whole (the spec JSON schema, app/core/roles.py) up to date."""
+files fastgen owns whole (the spec JSON schema, app/core/roles.py) up to date. After a git merge
+that left the migrations with several heads, it writes the merge revision that joins them."""
 
 from __future__ import annotations
 
@@ -68,4 +69,5 @@ def sync(
         with_renames(desired_state(project), renames or {}),
         spec_files=owned,
         decisions=decisions,
+        merge_heads=True,
     )

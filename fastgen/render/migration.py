@@ -2,7 +2,12 @@
 
 Operations are built as `alembic.operations.ops` objects from the tables the specs describe and
 rendered by Alembic's own renderer; the downgrade is always `upgrade_ops.reverse()`. The revision
-id is derived from the content, so the same change gives the same file on every machine.
+id is derived from the content (its parent included), so the same change gives the same file on
+every machine, and two branches that each make a change give two different ids.
+
+File names are `<sequence>_<revision>_<slug>.py`: the sequence keeps them in order in a listing,
+the revision id keeps two branches' revisions of the same number apart (git merges them as two
+files, never as one conflicting file).
 """
 
 from __future__ import annotations
@@ -58,6 +63,10 @@ def slug(message: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:60]
 
 
+def revision_filename(sequence: int, revision: str, message: str) -> str:
+    return f"{sequence:04d}_{revision}_{slug(message)}.py"
+
+
 def create_tables_code(tables: Sequence[sa.Table]) -> tuple[str, str]:
     """Upgrade and downgrade bodies that create the tables (with their indexes) and drop them,
     native enum types included."""
@@ -84,7 +93,7 @@ def render_revision(
         "\0".join([down_revision or "", message, upgrade, downgrade]).encode()
     ).hexdigest()
     revision = digest[:12]
-    filename = f"{sequence:04d}_{slug(message)}.py"
+    filename = revision_filename(sequence, revision, message)
     text = env.get_template("migration/revision.py.jinja").render(
         message=message,
         revision=revision,
@@ -93,3 +102,22 @@ def render_revision(
         downgrade=downgrade,
     )
     return RenderedRevision(revision, filename, text)
+
+
+MERGE_MESSAGE = "merge heads"
+
+
+def render_merge(
+    env: jinja2.Environment, heads: Sequence[str], *, sequence: int
+) -> RenderedRevision:
+    """An Alembic merge revision: `down_revision` names every head, and it changes nothing.
+
+    Its id is derived from the heads alone, so two people who merge the same branches write the
+    same file."""
+    down_revisions = sorted(heads)
+    digest = hashlib.sha256("\0".join([MERGE_MESSAGE, *down_revisions]).encode()).hexdigest()
+    revision = digest[:12]
+    text = env.get_template("migration/merge.py.jinja").render(
+        message=MERGE_MESSAGE, revision=revision, down_revisions=down_revisions
+    )
+    return RenderedRevision(revision, revision_filename(sequence, revision, MERGE_MESSAGE), text)

@@ -4,12 +4,12 @@ what it leaves alone (hand edits, files when it cannot patch safely)."""
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastgen.render.environment import packaged_blueprints
+from fastgen.state import read_lock
 
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
@@ -49,7 +49,7 @@ def test_add_resource_reports_created_and_patched_files(
     assert sorted(reported(result.stdout, "create")) == [
         "app/models/author.py",
         "app/routers/author.py",
-        "migrations/versions/0002_create_authors.py",
+        f"migrations/versions/0002_{revisions(project)[1]['revision']}_create_authors.py",
         "specs/author.yaml",
         "tests/factories/__init__.py",
         "tests/factories/author.py",
@@ -71,20 +71,20 @@ def test_each_migration_chains_to_the_previous_head_and_the_lock_follows(
 ) -> None:
     first = run("--project", project, "add", "resource", author_spec)
     assert first.exit_code == 0, first.output
-    assert sorted(json.loads((project / "fastgen.lock").read_text())["resources"]) == ["Author"]
+    assert sorted(read_lock(project / "fastgen.lock").resources) == ["Author"]
 
     second = run("--project", project, "add", "resource", examples / "bookshop" / "book.yaml")
     assert second.exit_code == 0, second.output
-    assert sorted(json.loads((project / "fastgen.lock").read_text())["resources"]) == [
+    assert sorted(read_lock(project / "fastgen.lock").resources) == [
         "Author",
         "Book",
     ]
 
     users, author, book = revisions(project)
     assert users["file"] == "0001_create_users.py"
-    assert author["file"] == "0002_create_authors.py"
+    assert author["file"] == f"0002_{author['revision']}_create_authors.py"
     assert author["down_revision"] == users["revision"]
-    assert book["file"] == "0003_create_books.py"
+    assert book["file"] == f"0003_{book['revision']}_create_books.py"
     assert book["down_revision"] == author["revision"]
     assert book["revision"] != author["revision"]
 

@@ -39,8 +39,9 @@ def test_add_column_edits_spec_model_schemas_tests_and_writes_a_migration(
         'assert body["stock"] == payload.get("stock")'
         in (bookshop / "tests" / "test_book.py").read_text()
     )
-    assert migrations(bookshop)[-1] == "0003_add_books_stock.py"
-    tree = ast.parse((bookshop / "migrations" / "versions" / "0003_add_books_stock.py").read_text())
+    latest = migrations(bookshop)[-1]
+    assert re.fullmatch(r"0003_[0-9a-f]{12}_add_books_stock\.py", latest), latest
+    tree = ast.parse((bookshop / "migrations" / "versions" / latest).read_text())
     down = next(
         n
         for n in tree.body

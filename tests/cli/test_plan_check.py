@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fastgen.state import read_lock
+
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
 
@@ -316,12 +318,13 @@ def test_a_code_only_sync_keeps_the_last_revision_so_check_still_finds_it_delete
     bookshop: Path, run: Run
 ) -> None:
     lock = bookshop / "fastgen.lock"
-    revision = json.loads(lock.read_text())["revision"]
+    revision = read_lock(lock).revision
+    assert revision is not None
     edit(bookshop, "  title: {", "  title: {description: The title on the cover, ")
     result = run("--project", bookshop, "sync")
     assert result.exit_code == 0, result.output
     assert "no database change, so no migration" in result.stdout
-    assert json.loads(lock.read_text())["revision"] == revision
+    assert read_lock(lock).revision == revision
     latest = max((bookshop / "migrations" / "versions").glob("*.py"))
     assert revision in latest.read_text()
     latest.unlink()
