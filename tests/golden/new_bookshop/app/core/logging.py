@@ -9,8 +9,9 @@ carries the request's id (app.core.request_id), and each request gets one access
 
 (one line each; `request_id` is null outside a request, `exception` holds a traceback). The
 access line names the method, the path, the status and the duration: never a query string, a
-header or a body, which may hold passwords and tokens. uvicorn's own lines go through the same
-handler, and its access log is off (the app writes its own, with the request id).
+header or a body, which may hold passwords and tokens. uvicorn's own lines and SQLAlchemy's SQL
+echo (DEBUG=true) go through the same handler, and uvicorn's access log is off (the app writes
+its own, with the request id).
 """
 
 import json
@@ -114,10 +115,10 @@ def configure_logging(settings: Settings) -> logging.Handler:
     handler.setFormatter(JsonFormatter() if settings.log_json else TextFormatter())
     root.addHandler(handler)
     root.setLevel(settings.log_level)
-    for name in ("uvicorn", "uvicorn.error"):
-        server = logging.getLogger(name)
-        server.handlers.clear()
-        server.propagate = True
+    for name in ("uvicorn", "uvicorn.error", "sqlalchemy.engine.Engine"):
+        other = logging.getLogger(name)  # their own handlers out: through this one instead
+        other.handlers.clear()
+        other.propagate = True
     logging.getLogger("uvicorn.access").disabled = True
     return handler
 
