@@ -78,6 +78,14 @@ async def test_a_validation_error_carries_the_id_in_its_body(anon_client: AsyncC
     assert response.json()["code"] == "validation_error"
 
 
+async def test_openapi_documents_the_request_id_of_error_bodies(
+    anon_client: AsyncClient,
+) -> None:
+    schema = (await anon_client.get("/openapi.json")).json()
+    field = schema["components"]["schemas"]["ErrorResponse"]["properties"]["request_id"]
+    assert "X-Request-ID" in field["description"]
+
+
 async def test_a_body_over_the_limit_carries_the_id(anon_client: AsyncClient) -> None:
     too_large = b"x" * (get_settings().max_body_bytes + 1)
     response = await anon_client.post(
