@@ -4,6 +4,7 @@ real PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -90,15 +91,28 @@ def test_postgres_migrations_apply_downgrade_and_apply_again(
     run(["alembic", "upgrade", "head"], postgres_project, DATABASE_URL=app_url)
 
 
-def test_uvicorn_serves_docs_and_the_new_endpoints(sqlite_project: Path) -> None:
+def test_uvicorn_serves_docs_and_the_new_endpoints(sqlite_project: Path, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{sqlite_project / 'serve.db'}"
     run(["alembic", "upgrade", "head"], sqlite_project, DATABASE_URL=url)
-    with serve(sqlite_project, DATABASE_URL=url) as base:
+    log = tmp_path / "uvicorn.log"
+    with serve(sqlite_project, log=log, DATABASE_URL=url, LOG_JSON="true") as base:
         docs = httpx.get(f"{base}/docs", timeout=5)
         assert docs.status_code == 200
         assert "swagger" in docs.text.lower()
-        openapi = httpx.get(f"{base}/openapi.json", timeout=5)
+        openapi = httpx.get(f"{base}/openapi.json", timeout=5, headers={"X-Request-ID": "e2e-1"})
         assert openapi.status_code == 200
+        assert openapi.headers["x-request-id"] == "e2e-1"
         paths = openapi.json()["paths"]
     assert {"/authors", "/books", "/books/{book_id}", "/gadgets"} <= set(paths)
     assert {"/auth/token", "/auth/me"} <= set(paths)
+    # LOG_JSON: uvicorn's lines and the app's are JSON objects, one per line; one access line
+    # per request, with the request's id, and no access line of uvicorn's own.
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert any(entry["logger"] == "uvicorn.error" for entry in entries), entries
+    assert not any(entry["logger"] == "uvicorn.access" for entry in entries), entries
+    access = {entry["path"]: entry for entry in entries if entry["logger"] == "app.access"}
+    assert access["/docs"]["request_id"] == docs.headers["x-request-id"]
+    assert (access["/openapi.json"]["request_id"], access["/openapi.json"]["status"]) == (
+        "e2e-1",
+        200,
+    )

@@ -256,7 +256,8 @@ def _assert_unavailable(response: httpx.Response) -> None:
     assert response.headers["retry-after"].isdigit(), response.headers
     body = response.json()
     assert body["code"] == "service_unavailable", body
-    assert set(body) == {"code", "message", "details"}, body
+    assert set(body) == {"code", "message", "details", "request_id"}, body
+    assert body["request_id"] == response.headers["x-request-id"], body
 
 
 def test_rotating_tokens_buys_no_guesses_and_no_registrations(served: Served) -> None:

@@ -87,11 +87,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(project: Path, *, startup_seconds: float = 60, **env: str) -> Iterator[str]:
+def serve(
+    project: Path, *, startup_seconds: float = 60, log: Path | None = None, **env: str
+) -> Iterator[str]:
     """`uvicorn app.main:app` of `project` on a free port, with SECRET_KEY set and `env` on top
     (DATABASE_URL of the caller dropped). Yields the base URL once /health answers; the
     server is stopped on exit. A server that dies or never answers fails with its output;
-    when the test fails, the output is printed (pytest shows it with the failure)."""
+    when the test fails, the output is printed (pytest shows it with the failure). The output
+    is written to `log` when given (to read once the server stopped)."""
     environment = {**os.environ, "SECRET_KEY": SECRET_KEY}
     environment.pop("DATABASE_URL", None)
     environment.pop("TEST_DATABASE_URL", None)
@@ -99,7 +102,7 @@ def serve(project: Path, *, startup_seconds: float = 60, **env: str) -> Iterator
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="fastgen-uvicorn-") as folder:
-        log_path = Path(folder) / "uvicorn.log"
+        log_path = log or Path(folder) / "uvicorn.log"
 
         def output() -> str:
             return log_path.read_text(encoding="utf-8", errors="replace")

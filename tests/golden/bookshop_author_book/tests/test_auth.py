@@ -62,6 +62,7 @@ async def test_login_refuses_bad_credentials(
         "code": "unauthorized",
         "message": "Incorrect email or password",
         "details": [],
+        "request_id": response.headers["x-request-id"],
     }
 
 
@@ -229,6 +230,7 @@ async def test_require_authentication_closes_every_route_but_login(
     assert (await anonymous.post("/auth/register", json=payload)).status_code == 401
     assert (await anonymous.get("/health")).status_code == 200
     assert (await anonymous.get("/health/live")).status_code == 200
+    assert (await anonymous.get("/health/ready")).status_code == 200
     assert (await _login(anonymous, user.email)).status_code == 200
     assert (await client_for(user).get(ME)).status_code == 200
 

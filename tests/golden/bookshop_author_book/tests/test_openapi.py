@@ -41,6 +41,7 @@ def test_the_project_routes_keep_their_ids_and_document_their_errors() -> None:
     expected = {
         ("get", "/health/live"): ("health-live", ["401"]),
         ("get", "/health"): ("health-check", ["401", "503"]),
+        ("get", "/health/ready"): ("health-ready", ["401", "503"]),
         ("post", "/auth/token"): ("auth-login", ["401", "413", "422", "429"]),
         ("get", "/auth/me"): ("auth-read-me", ["401"]),
         ("post", "/auth/register"): (

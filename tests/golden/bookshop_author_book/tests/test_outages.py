@@ -34,7 +34,12 @@ WRONG_LOGIN = {"username": "nobody@example.com", "password": "not the password"}
 def assert_unavailable(response: Response, message: str) -> None:
     assert response.status_code == 503, response.text
     assert response.headers["retry-after"].isdigit(), response.headers
-    assert response.json() == {"code": "service_unavailable", "message": message, "details": []}
+    assert response.json() == {
+        "code": "service_unavailable",
+        "message": message,
+        "details": [],
+        "request_id": response.headers.get("x-request-id"),  # none from a probe app
+    }
 
 
 @pytest.mark.parametrize(

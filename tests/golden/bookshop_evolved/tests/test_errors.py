@@ -83,7 +83,12 @@ async def test_unknown_route_is_404(client: AsyncClient) -> None:
     assert response.status_code == 404
     body = ErrorResponse.model_validate(response.json())
     assert body.code == "not_found"
-    assert response.json() == {"code": "not_found", "message": "Not Found", "details": []}
+    assert response.json() == {
+        "code": "not_found",
+        "message": "Not Found",
+        "details": [],
+        "request_id": response.headers["x-request-id"],
+    }
 
 
 async def test_wrong_method_is_405(client: AsyncClient) -> None:
@@ -116,6 +121,7 @@ async def test_not_found_error(probe_client: AsyncClient) -> None:
         "code": "not_found",
         "message": "Book 42 not found",
         "details": [],
+        "request_id": None,  # the probe app has no RequestIdMiddleware
     }
 
 
@@ -140,6 +146,7 @@ async def test_unexpected_exception_is_500(probe_client: AsyncClient) -> None:
         "code": "internal_error",
         "message": "Internal server error",
         "details": [],
+        "request_id": None,
     }
     assert "secret" not in response.text
 
@@ -152,6 +159,7 @@ async def test_a_dependency_that_times_out_is_503(probe_client: AsyncClient) -> 
         "code": "service_unavailable",
         "message": "Service unavailable: a dependency did not answer",
         "details": [],
+        "request_id": None,
     }
 
 

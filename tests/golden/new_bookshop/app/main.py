@@ -14,8 +14,12 @@ from app.core.config import get_settings
 from app.core.db import engine
 from app.core.errors import APP_ERROR_RESPONSES
 from app.core.errors import register_exception_handlers
+from app.core.logging import AccessLogMiddleware
+from app.core.logging import configure_logging
 from app.core.openapi import operation_id
 from app.core.proxies import ClientAddressMiddleware
+from app.core.request_id import REQUEST_ID_HEADER
+from app.core.request_id import RequestIdMiddleware
 from app.core.security import route_policy
 from app.routers import admin_users
 from app.routers import auth
@@ -39,6 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
             '`python -c "import secrets; print(secrets.token_urlsafe(32))"`), '
             "or DEBUG=true for local development."
         )
+    configure_logging(settings)
     docs = settings.docs_open
     application = FastAPI(
         title=settings.app_name,
@@ -54,14 +59,19 @@ def create_app(settings: Settings) -> FastAPI:
     register_exception_handlers(application)
     application.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     application.add_middleware(ClientAddressMiddleware, trusted=settings.forwarded_allow_ips)
-    if settings.cors_origins:  # outermost, so every answer, a 413 too, carries CORS headers
+    if settings.cors_origins:  # outside the body limit: a 413 carries CORS headers too
         application.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_credentials=settings.cors_allow_credentials,
             allow_methods=["*"],
             allow_headers=["*"],
+            expose_headers=[REQUEST_ID_HEADER],
         )
+    # Outermost: every answer (a CORS preflight, a 413 too) carries X-Request-ID, and every
+    # request gets its access line with its id.
+    application.add_middleware(AccessLogMiddleware)
+    application.add_middleware(RequestIdMiddleware)
     return application
 
 

@@ -27,7 +27,7 @@ ALGORITHM = "HS256"
 """The only algorithm accepted: a token signed otherwise (or `alg: none`) is refused."""
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "ver"]
 USER_ID_MAX = 2_147_483_647
-OPEN_PATHS = frozenset({"/auth/token", "/health", "/health/live"})
+OPEN_PATHS = frozenset({"/auth/token", "/health", "/health/live", "/health/ready"})
 """Reachable without a token even when REQUIRE_AUTHENTICATION is on."""
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,9 +1,11 @@
-"""Health: `/health/live` (the process answers) and `/health` (each dependency answers).
+"""Health: `/health/live` (the process answers) and `/health/ready` (each dependency answers;
+`/health` is the same check).
 
 Point a liveness probe at `/health/live`: it touches nothing, so an outage elsewhere never gets
-the process restarted. Point a readiness probe or a load balancer at `/health`: 200 when the
-database and the rate-limit store answer, 503 (error schema, one detail per dependency down,
-`Retry-After`) when one does not. Each check is bounded by the timeouts in the settings.
+the process restarted. Point a readiness probe or a load balancer at `/health/ready`: 200 when
+the database answers `SELECT 1` and the rate-limit store answers (when limits are on), 503
+(error schema, one detail per dependency down, `Retry-After`) when one does not. Each check is
+bounded by the timeouts in the settings. None of them needs a token or spends a rate limit.
 """
 
 from typing import Any
@@ -61,9 +63,9 @@ async def live() -> LiveRead:
 
 
 @router.get(
-    "/health", response_model=HealthRead, operation_id="health-check", responses=UNAVAILABLE
+    "/health/ready", response_model=HealthRead, operation_id="health-ready", responses=UNAVAILABLE
 )
-async def health(session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep) -> HealthRead:
+async def ready(session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep) -> HealthRead:
     """`{"status": "ok", "checks": {...}}` when the app can run `SELECT 1` on its database and
     reach its rate-limit store; 503 naming each one that fails."""
     down: list[str] = []
@@ -85,3 +87,11 @@ async def health(session: SessionDep, settings: SettingsDep, limiter: RateLimite
             ],
         )
     return HealthRead(checks=HealthChecks(rate_limit_store=store))
+
+
+@router.get(
+    "/health", response_model=HealthRead, operation_id="health-check", responses=UNAVAILABLE
+)
+async def health(session: SessionDep, settings: SettingsDep, limiter: RateLimiterDep) -> HealthRead:
+    """The same check as `/health/ready`."""
+    return await ready(session, settings, limiter)

@@ -5,6 +5,7 @@ import json
 from functools import lru_cache
 from typing import Annotated
 from typing import Any
+from typing import Literal
 from typing import Self
 
 from pydantic import Field
@@ -62,6 +63,15 @@ class Settings(BaseSettings):
     """Store unreachable: rate-limited routes go unlimited (True) or answer 503 (False)."""
     rate_limit_credentials_fail_open: bool = False
     """The same for login, registration and every route that checks a password."""
+
+    # Logging (app.core.logging): plain text, or one JSON object per line.
+    log_json: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
     @classmethod

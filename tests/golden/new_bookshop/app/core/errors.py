@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.responses import Response
 from pydantic import BaseModel
+from pydantic import Field
 from sqlalchemy import ForeignKeyConstraint
 from sqlalchemy import Table
 from sqlalchemy import UniqueConstraint
@@ -21,6 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlmodel import SQLModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.request_id import REQUEST_ID_HEADER
+from app.core.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,10 @@ class ErrorResponse(BaseModel):
     code: str
     message: str
     details: list[ErrorDetail] = []
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id, also in its X-Request-ID header: quote it in a report.",
+    )
 
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
@@ -290,12 +298,17 @@ def error_response(
     details: list[ErrorDetail] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    """Build a JSON response in the ErrorResponse shape."""
-    body = ErrorResponse(code=code, message=message, details=details or [])
+    """Build a JSON response in the ErrorResponse shape, with the request's id (also as a
+    header: a 500 is sent from outside the middleware that sets it on other responses)."""
+    request_id = current_request_id()
+    body = ErrorResponse(code=code, message=message, details=details or [], request_id=request_id)
+    all_headers = dict(headers or {})
+    if request_id is not None:
+        all_headers[REQUEST_ID_HEADER] = request_id
     return JSONResponse(
         status_code=status_code,
         content=body.model_dump(mode="json"),
-        headers=dict(headers) if headers else None,
+        headers=all_headers or None,
     )
 
 
