@@ -27,8 +27,19 @@ ALGORITHM = "HS256"
 """The only algorithm accepted: a token signed otherwise (or `alg: none`) is refused."""
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "ver"]
 USER_ID_MAX = 2_147_483_647
-OPEN_PATHS = frozenset({"/auth/token", "/health", "/health/live"})
-"""Reachable without a token even when REQUIRE_AUTHENTICATION is on."""
+OPEN_PATHS = frozenset(
+    {
+        "/auth/token",
+        "/auth/refresh",
+        "/auth/logout",
+        "/auth/password-reset",
+        "/auth/password-reset/confirm",
+        "/health",
+        "/health/live",
+    }
+)
+"""Reachable without a token even when REQUIRE_AUTHENTICATION is on. Their bearer token is
+not looked at: a client whose access token has expired may send it along to /auth/refresh."""
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
@@ -164,16 +175,24 @@ def _under(path: str, prefix: str) -> bool:
     return bool(prefix) and (path == prefix or path.startswith(prefix + "/"))
 
 
-async def route_policy(request: Request, user: OptionalUser, settings: SettingsDep) -> None:
+async def route_policy(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> None:
     """App-wide rules, for generated and hand-written routes alike: routes under
-    ADMIN_PATH_PREFIX need the admin role; with REQUIRE_AUTHENTICATION every route but login
-    and the health checks needs a valid token."""
+    ADMIN_PATH_PREFIX need the admin role; with REQUIRE_AUTHENTICATION every route but the
+    OPEN_PATHS (login, token renewal, password reset, health checks) needs a valid token."""
     route = request.scope.get("route")
     path = str(getattr(route, "path", request.url.path))
+    if path in OPEN_PATHS:
+        return
+    user = await get_optional_user(session, settings, token)
     if _under(path, settings.admin_path_prefix):
         if user is None:
             raise UnauthorizedError()
         if ADMIN_ROLE not in user.roles:
             raise ForbiddenError("Requires the admin role")
-    elif settings.require_authentication and user is None and path not in OPEN_PATHS:
+    elif settings.require_authentication and user is None:
         raise UnauthorizedError()
