@@ -89,7 +89,13 @@ def read_token(token: str, settings: Settings) -> TokenClaims:
     return TokenClaims(user_id=user_id, version=version)
 
 
+def _route_path(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", request.url.path))
+
+
 async def get_optional_user(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
@@ -97,8 +103,9 @@ async def get_optional_user(
     """The user of the request's bearer token; None without one. A token that is present but
     invalid, expired, names a missing or inactive user, or was issued before the user's
     password, roles or active state last changed (its `ver` is not the user's
-    token_version) is a 401, never anonymous access."""
-    if token is None:
+    token_version) is a 401, never anonymous access. On the OPEN_PATHS the token is not
+    looked at (None)."""
+    if token is None or _route_path(request) in OPEN_PATHS:
         return None
     claims = read_token(token, settings)
     user = await session.get(User, claims.user_id)
@@ -175,20 +182,13 @@ def _under(path: str, prefix: str) -> bool:
     return bool(prefix) and (path == prefix or path.startswith(prefix + "/"))
 
 
-async def route_policy(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> None:
+async def route_policy(request: Request, user: OptionalUser, settings: SettingsDep) -> None:
     """App-wide rules, for generated and hand-written routes alike: routes under
     ADMIN_PATH_PREFIX need the admin role; with REQUIRE_AUTHENTICATION every route but the
     OPEN_PATHS (login, token renewal, password reset, health checks) needs a valid token."""
-    route = request.scope.get("route")
-    path = str(getattr(route, "path", request.url.path))
+    path = _route_path(request)
     if path in OPEN_PATHS:
         return
-    user = await get_optional_user(session, settings, token)
     if _under(path, settings.admin_path_prefix):
         if user is None:
             raise UnauthorizedError()
