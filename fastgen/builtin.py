@@ -11,6 +11,12 @@ BUILTIN_MODULES: dict[str, str] = {"User": "app/models/user.py"}
 BUILTIN_READ: dict[str, tuple[str, ...]] = {"User": ("owner", "admin")}
 """Class name -> who may read a row, and so name it in a foreign key (USER_READ in the
 generated app/core/access.py: an account itself and admins)."""
+SKELETON_TABLES: dict[str, str] = {
+    "password_reset_tokens": "the password reset tokens of the accounts",
+    "refresh_tokens": "the refresh tokens of the accounts",
+}
+"""Table name -> what it holds: the other tables of the project skeleton (app/models/
+refresh_token.py, app/models/password_reset_token.py), created by its first revision."""
 
 
 def builtin_for_table(table: str) -> str | None:

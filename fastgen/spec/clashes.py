@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fastgen.builtin import BUILTIN_RESOURCES
+from fastgen.builtin import BUILTIN_RESOURCES, SKELETON_TABLES
 from fastgen.spec.fields import Where
 from fastgen.spec.links import association_table
 from fastgen.spec.model import FieldType, ResourceSpec
@@ -143,6 +143,7 @@ def check_derived_names(located: Sequence[Located], applied: Mapping[str, Resour
         table: f"the table of the built-in {name}" for name, table in BUILTIN_RESOURCES.items()
     }
     tables.update(dict.fromkeys(RESERVED_TABLES, "Alembic's table"))
+    tables.update({table: f"the table of {what}" for table, what in SKELETON_TABLES.items()})
     imported = dict.fromkeys(RESERVED_CLASS_NAMES, "a name the generated code imports")
     for names_of, reserved in ((class_names, imported), (_module_names, {}), (_type_names, tables)):
         owners: dict[str, _Name | str] = dict(reserved)

@@ -26,7 +26,7 @@ from typing import Any, get_args
 import annotated_types
 from pydantic import BaseModel, StringConstraints
 
-from fastgen.builtin import BUILTIN_RESOURCES
+from fastgen.builtin import BUILTIN_RESOURCES, SKELETON_TABLES
 from fastgen.spec.defaults import BOUNDS, NUMERIC, STRINGY
 from fastgen.spec.fields import ENUM_VALUE, LIST_OPTIONS, OPTIONS
 from fastgen.spec.model import (
@@ -99,7 +99,8 @@ RESERVED_ATTRIBUTES = _matching(
     IDENTIFIER_PATTERN, SYSTEM_COLUMNS | MODEL_ATTRIBUTES | set(keyword.kwlist)
 )
 RESERVED_TABLE_NAMES = _matching(
-    IDENTIFIER_PATTERN, SQL_WORDS | RESERVED_TABLES | set(BUILTIN_RESOURCES.values())
+    IDENTIFIER_PATTERN,
+    SQL_WORDS | RESERVED_TABLES | set(BUILTIN_RESOURCES.values()) | set(SKELETON_TABLES),
 )
 RESERVED_RESOURCES = _matching(
     CLASS_NAME_PATTERN, RESERVED_CLASS_NAMES | set(keyword.kwlist) | set(BUILTIN_RESOURCES)

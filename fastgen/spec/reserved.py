@@ -12,7 +12,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from fastgen.builtin import BUILTIN_RESOURCES, builtin_for_table, rename_hint
+from fastgen.builtin import BUILTIN_RESOURCES, SKELETON_TABLES, builtin_for_table, rename_hint
 from fastgen.spec.names import snake_case
 
 MAX_IDENTIFIER = 63
@@ -168,6 +168,10 @@ SKELETON_FILES: dict[str, str] = {
     "auth": "app/routers/auth.py",
     "errors": "tests/test_errors.py",
     "health": "app/routers/health.py",
+    "password_reset": "tests/test_password_reset.py",
+    "password_reset_token": "app/models/password_reset_token.py",
+    "refresh_token": "app/models/refresh_token.py",
+    "sessions": "tests/test_sessions.py",
     "user": "app/models/user.py",
 }
 SKELETON_MODULES: frozenset[str] = frozenset(SKELETON_FILES)
@@ -348,6 +352,8 @@ def table_name_problem(name: str) -> Problem | None:
             f"'{name}' is the table of the built-in {builtin} accounts",
             rename_hint(builtin, "'members'"),
         )
+    if name in SKELETON_TABLES:
+        return Problem(f"'{name}' holds {SKELETON_TABLES[name]}", "choose another table name")
     return _system_table_problem(name) or too_long(name, "a PostgreSQL table name", MAX_IDENTIFIER)
 
 

@@ -329,6 +329,17 @@ def test_the_built_in_users_table_cannot_be_taken(errors: Errors) -> None:
     )
 
 
+@pytest.mark.parametrize("table", ["refresh_tokens", "password_reset_tokens"])
+def test_the_token_tables_of_the_skeleton_cannot_be_taken(errors: Errors, table: str) -> None:
+    got = errors(f"version: 1\nresource: Member\ntable: {table}\nfields: {{name: str}}\n")
+    what = table.removesuffix("_tokens").replace("_", " ")
+    lines = got.splitlines()
+    assert lines[0] == (
+        f"specs/book.yaml:3:8: error: table: '{table}' holds the {what} tokens of the accounts"
+    )
+    assert lines[-1].strip() == "hint: choose another table name"
+
+
 def test_the_built_in_user_is_only_a_belongs_to_target(errors: Errors) -> None:
     got = errors(
         HEAD

@@ -404,6 +404,16 @@ def test_a_field_named_like_a_password_column(errors: Errors) -> None:
             "choose another class name, e.g. 'USEREntry'",
         ),
         (
+            "RefreshToken",
+            "'RefreshToken' would generate app/models/refresh_token.py, which the project already has",
+            "choose another class name, e.g. 'RefreshTokenEntry'",
+        ),
+        (
+            "Sessions",
+            "'Sessions' would generate tests/test_sessions.py, which the project already has",
+            "choose another class name, e.g. 'SessionsEntry'",
+        ),
+        (
             "Payload",
             "'Payload' would name its rows 'payload' in the generated router, whose functions already use 'payload'",
             "choose another class name, e.g. 'PayloadEntry'",

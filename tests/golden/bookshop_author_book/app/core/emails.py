@@ -12,9 +12,18 @@ The form is stored, checked for uniqueness and looked up at login:
   of Unicode TS #39): `аda` with a Cyrillic `а` is refused. A label in another script whose
   letters all look like Latin ones (Cyrillic `рау`, Greek `ορα`) is refused too: it would
   pass for a Latin address.
+
+Sending mail: `send_email` is the one place the app hands a message over. By default it only
+logs it (a development setup sees password reset tokens in its log); replace its body with
+your mail provider's client, or override the `get_email_sender` dependency
+(`app.dependency_overrides[get_email_sender] = ...`).
 """
 
+import logging
 import unicodedata
+from collections.abc import Awaitable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 from typing import Any
 
@@ -23,6 +32,8 @@ from email_validator import validate_email
 from pydantic import AfterValidator
 from pydantic import BeforeValidator
 from pydantic import EmailStr
+
+logger = logging.getLogger(__name__)
 
 EAST_ASIAN_SCRIPTS = frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
 """Scripts one label may mix (Japanese, Chinese and Korean names, with Latin)."""
@@ -79,3 +90,31 @@ def login_email(username: str) -> str:
     except EmailNotValidError:
         pass
     return str(text).lower()
+
+
+@dataclass(frozen=True)
+class Email:
+    """One plain-text message to one address."""
+
+    to: str
+    subject: str
+    body: str
+
+
+async def send_email(message: Email) -> None:
+    """Hand `message` to the mail system. Out of the box it is only logged: replace this with
+    your provider's client before people rely on the mail (password reset)."""
+    logger.warning(
+        "no mail is sent, logged instead: to=%s subject=%r\n%s",
+        message.to,
+        message.subject,
+        message.body,
+    )
+
+
+EmailSender = Callable[[Email], Awaitable[None]]
+
+
+def get_email_sender() -> EmailSender:
+    """The function that sends the app's mail (FastAPI dependency): `send_email`."""
+    return send_email

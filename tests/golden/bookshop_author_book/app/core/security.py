@@ -27,8 +27,20 @@ ALGORITHM = "HS256"
 """The only algorithm accepted: a token signed otherwise (or `alg: none`) is refused."""
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "ver"]
 USER_ID_MAX = 2_147_483_647
-OPEN_PATHS = frozenset({"/auth/token", "/health", "/health/live", "/health/ready"})
-"""Reachable without a token even when REQUIRE_AUTHENTICATION is on."""
+OPEN_PATHS = frozenset(
+    {
+        "/auth/token",
+        "/auth/refresh",
+        "/auth/logout",
+        "/auth/password-reset",
+        "/auth/password-reset/confirm",
+        "/health",
+        "/health/live",
+        "/health/ready",
+    }
+)
+"""Reachable without a token even when REQUIRE_AUTHENTICATION is on. Their bearer token is
+not looked at: a client whose access token has expired may send it along to /auth/refresh."""
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
@@ -78,7 +90,13 @@ def read_token(token: str, settings: Settings) -> TokenClaims:
     return TokenClaims(user_id=user_id, version=version)
 
 
+def _route_path(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "path", request.url.path))
+
+
 async def get_optional_user(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
@@ -86,8 +104,9 @@ async def get_optional_user(
     """The user of the request's bearer token; None without one. A token that is present but
     invalid, expired, names a missing or inactive user, or was issued before the user's
     password, roles or active state last changed (its `ver` is not the user's
-    token_version) is a 401, never anonymous access."""
-    if token is None:
+    token_version) is a 401, never anonymous access. On the OPEN_PATHS the token is not
+    looked at (None)."""
+    if token is None or _route_path(request) in OPEN_PATHS:
         return None
     claims = read_token(token, settings)
     user = await session.get(User, claims.user_id)
@@ -166,14 +185,15 @@ def _under(path: str, prefix: str) -> bool:
 
 async def route_policy(request: Request, user: OptionalUser, settings: SettingsDep) -> None:
     """App-wide rules, for generated and hand-written routes alike: routes under
-    ADMIN_PATH_PREFIX need the admin role; with REQUIRE_AUTHENTICATION every route but login
-    and the health checks needs a valid token."""
-    route = request.scope.get("route")
-    path = str(getattr(route, "path", request.url.path))
+    ADMIN_PATH_PREFIX need the admin role; with REQUIRE_AUTHENTICATION every route but the
+    OPEN_PATHS (login, token renewal, password reset, health checks) needs a valid token."""
+    path = _route_path(request)
+    if path in OPEN_PATHS:
+        return
     if _under(path, settings.admin_path_prefix):
         if user is None:
             raise UnauthorizedError()
         if ADMIN_ROLE not in user.roles:
             raise ForbiddenError("Requires the admin role")
-    elif settings.require_authentication and user is None and path not in OPEN_PATHS:
+    elif settings.require_authentication and user is None:
         raise UnauthorizedError()

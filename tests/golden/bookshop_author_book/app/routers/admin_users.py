@@ -14,13 +14,11 @@ from sqlmodel import select
 
 from app.core.clock import utcnow
 from app.core.db import SessionDep
-from app.core.errors import AppError
-from app.core.errors import ErrorDetail
 from app.core.errors import NotFoundError
 from app.core.errors import conflict_error
 from app.core.errors import error_responses
+from app.core.passwords import check_new_password
 from app.core.passwords import hash_password
-from app.core.passwords import password_problem
 from app.core.roles import ADMIN_ROLE
 from app.core.security import require_roles
 from app.models.user import User
@@ -115,16 +113,7 @@ async def update_user(session: SessionDep, user_id: UserId, payload: UserUpdate)
     password = changes.pop("password", None)
     revoke = False
     if password is not None:
-        problem = password_problem(password, changes.get("email") or user.email)
-        if problem is not None:
-            raise AppError(
-                "Request validation failed",
-                status_code=422,
-                code="validation_error",
-                details=[
-                    ErrorDetail(loc=["body", "password"], message=problem, type="value_error")
-                ],
-            )
+        check_new_password(password, changes.get("email") or user.email)
         user.password_hash = hash_password(password)
         revoke = True
     for name in ("email", "roles", "is_active"):

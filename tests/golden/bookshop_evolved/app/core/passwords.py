@@ -7,12 +7,19 @@ app.create_user`. A password is refused when it is one of the most common passwo
 (common_passwords.txt, compared without regard to case) or when it is the account's email
 address or the part before the `@`. Resource fields of type `password` are secrets the
 app stores hashed but never logs anyone in with; only their length is checked.
+
+A hash made with other parameters than the hasher's current ones (older argon2 costs, another
+algorithm pwdlib knows) still verifies, and `verify_and_update` hands back the hash the
+password should have now: login stores it.
 """
 
 from functools import cache
 from pathlib import Path
 
 from pwdlib import PasswordHash
+
+from app.core.errors import AppError
+from app.core.errors import ErrorDetail
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
@@ -25,6 +32,12 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, hashed: str) -> bool:
     return _hasher.verify(password, hashed)
+
+
+def verify_and_update(password: str, hashed: str) -> tuple[bool, str | None]:
+    """Whether `password` matches `hashed`, and the hash to store instead when `hashed` was
+    made with other parameters than today's (None: keep it)."""
+    return _hasher.verify_and_update(password, hashed)
 
 
 @cache
@@ -45,3 +58,16 @@ def password_problem(password: str, email: str | None = None) -> str | None:
         if folded in {address, address.partition("@")[0]}:
             return "the password must not be the email address"
     return None
+
+
+def check_new_password(password: str, email: str | None, field: str = "password") -> None:
+    """Refuse (422, naming the body field `field`) a new account password that breaks the
+    rules; for the routes that take one apart from the account payloads' own validation."""
+    problem = password_problem(password, email)
+    if problem is not None:
+        raise AppError(
+            "Request validation failed",
+            status_code=422,
+            code="validation_error",
+            details=[ErrorDetail(loc=["body", field], message=problem, type="value_error")],
+        )

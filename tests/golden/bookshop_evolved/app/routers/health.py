@@ -21,14 +21,12 @@ from app.core.errors import AppError
 from app.core.errors import ErrorDetail
 from app.core.errors import ErrorResponse
 from app.core.errors import ServiceUnavailableError
-from app.core.errors import error_responses
 from app.core.rate_limit import RateLimiterDep
 from app.core.security import SettingsDep
 
 router = APIRouter(tags=["health"])
 
 UNAVAILABLE: dict[int | str, dict[str, Any]] = {
-    **error_responses(401),  # a request with an invalid token is refused everywhere
     503: {"model": ErrorResponse, "description": "A dependency is unavailable"},
 }
 
@@ -51,12 +49,7 @@ class HealthRead(BaseModel):
     checks: HealthChecks = HealthChecks()
 
 
-@router.get(
-    "/health/live",
-    response_model=LiveRead,
-    operation_id="health-live",
-    responses=error_responses(401),
-)
+@router.get("/health/live", response_model=LiveRead, operation_id="health-live")
 async def live() -> LiveRead:
     """`{"status": "ok"}` while the process serves requests."""
     return LiveRead()

@@ -39,11 +39,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=0)
     """Largest request body accepted; a larger one is refused with 413."""
 
-    # Authentication: HS256 access tokens signed with secret_key.
+    # Authentication: short-lived HS256 access tokens signed with secret_key, refresh tokens
+    # (rotated on every use, stored hashed) and password reset tokens (single use, hashed).
     secret_key: str = EXAMPLE_SECRET_KEY
-    access_token_minutes: int = 30
+    access_token_minutes: int = Field(default=15, ge=1)
+    """Lifetime of an access token; a client then gets a new one at /auth/refresh."""
+    refresh_token_days: int = Field(default=14, ge=1)
+    """Lifetime of a refresh token: how long a session lasts without using it."""
+    password_reset_token_minutes: int = Field(default=30, ge=1)
+    """Lifetime of the token /auth/password-reset sends by email."""
     require_authentication: bool = False
-    """True: every route needs a valid token, except login (/auth/token) and /health."""
+    """True: every route needs a valid token, except the ones that hand out tokens (/auth/token,
+    /auth/refresh, /auth/logout, /auth/password-reset...) and /health."""
     docs_enabled: bool | None = None
     """Serve /docs, /redoc and /openapi.json. Default: only without REQUIRE_AUTHENTICATION."""
     allow_registration: bool = True

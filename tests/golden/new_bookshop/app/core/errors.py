@@ -50,6 +50,7 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Cannot be done as asked: a wrong current password, a spent or expired token",
     401: "Not authenticated: the bearer token is missing, invalid or expired",
     403: "Not allowed: the caller lacks a required role",
     404: "Not found, or hidden from the caller",
