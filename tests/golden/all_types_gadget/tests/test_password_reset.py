@@ -68,6 +68,7 @@ def _assert_invalid_token(response: Any) -> None:
         "code": "invalid_token",
         "message": "Invalid or expired password reset token",
         "details": [],
+        "request_id": response.headers["x-request-id"],
     }
 
 
