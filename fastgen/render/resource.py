@@ -27,7 +27,7 @@ from fastgen.render.model_fields import (
     password_hash_view,
 )
 from fastgen.render.openapi import field_docs, route_docs
-from fastgen.spec.model import FieldType, Operation, ResourceSpec
+from fastgen.spec.model import FieldType, OnDelete, Operation, ResourceSpec
 from fastgen.spec.names import snake_case
 from fastgen.spec.patterns import ALPHANUMERIC
 from fastgen.state import ProjectState
@@ -249,6 +249,13 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
         "enums": enums,
         "imports": sorted(imports),
         "parents": parents,
+        "restricting_users": [
+            fk_column_name(r)
+            for r in spec.relations
+            if r.kind == "belongs_to"
+            and r.target == "User"
+            and r.on_delete in (None, OnDelete.RESTRICT)
+        ],
         "samples": [(f.name, field_samples[f.name].source) for f in payload_fields],
         "invalid_cases": [c for f in payload_fields for c in samples.invalid_cases(f)],
         "boundary_cases": [c for f in payload_fields for c in samples.boundary_cases(f)],
