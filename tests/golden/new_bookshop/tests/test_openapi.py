@@ -71,7 +71,7 @@ def test_the_project_routes_keep_their_ids_and_document_their_errors() -> None:
         ),
         ("delete", "/admin/users/{user_id}"): (
             "admin-delete-user",
-            ["401", "403", "404", "422"],
+            ["401", "403", "404", "409", "422"],
         ),
     }
     for key, (operation_id, errors) in expected.items():

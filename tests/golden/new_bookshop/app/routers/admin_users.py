@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from app.core.clock import utcnow
 from app.core.db import SessionDep
+from app.core.errors import ConflictError
 from app.core.errors import NotFoundError
 from app.core.errors import conflict_error
 from app.core.errors import error_responses
@@ -131,9 +132,15 @@ async def update_user(session: SessionDep, user_id: UserId, payload: UserUpdate)
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="admin-delete-user",
-    responses=error_responses(401, 403, 404, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def delete_user(session: SessionDep, user_id: UserId) -> None:
+    """Delete an account. A row that names it in a relation restricting deletes (a
+    `belongs_to: User` without `on_delete: cascade` or `set_null`) keeps it: 409."""
     user = await _get_or_404(session, user_id)
     await session.delete(user)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise ConflictError(f"User {user_id} is still referenced by other rows") from exc
