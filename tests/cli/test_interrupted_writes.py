@@ -29,6 +29,9 @@ ADD_STOCK = ("add", "column", "Book", "stock:int", "--default", "0")
 # The command, with a signal sent to itself at the swap number SIGNAL_AT.
 INTERRUPTED = """
 import os, signal, sys
+# As at a terminal: a process started in the background by a shell without job control
+# inherits SIGINT ignored, and Python then leaves it ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 real_replace = os.replace
 swaps = 0
 
