@@ -222,7 +222,7 @@ def resource_context(spec: ResourceSpec, state: ProjectState) -> dict[str, Any]:
             view.operator in queries.RANGE_OPERATORS for view in valued_filters
         ),
         "page_sizes": sorted(
-            {size for size in (1, 10, 100) if size <= page.max} | {min(page.max, 100)}
+            {size for size in (1, 5, 25) if size <= page.max} | {min(page.max, 25)}
         ),
         **_matrix(operations, limited),
         "spec": spec,
