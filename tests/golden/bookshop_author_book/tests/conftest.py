@@ -22,6 +22,8 @@ from typing import Protocol
 import pytest
 from httpx import ASGITransport
 from httpx import AsyncClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import event
 from sqlalchemy import pool
 from sqlalchemy import text
@@ -30,6 +32,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import models  # noqa: F401  (registers every table on SQLModel.metadata)
+from app.core import passwords
 from app.core.config import Settings
 from app.core.config import get_settings
 from app.core.db import build_engine
@@ -48,6 +51,13 @@ from tests import outages
 TEST_PASSWORD = "correct horse battery staple"
 LOW_RATE_LIMIT = 3
 """Requests per minute allowed by the `low_rate_limit` fixture."""
+
+# argon2 at the app's cost takes about half a second per hash, and the suite logs in, registers
+# and changes passwords hundreds of times: it hashes with cheap parameters instead
+# (test_sessions checks that the app itself keeps pwdlib's recommended ones).
+passwords.use_hasher(
+    PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8 * 1024, parallelism=1),))
+)
 
 _schema_ready: set[str] = set()
 _emails = itertools.count(1)

@@ -3,7 +3,10 @@
 session, /auth/password ends every other one, and login rehashes a password whose hash was
 made with older parameters."""
 
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient
@@ -217,6 +220,17 @@ async def test_login_rehashes_a_password_hashed_with_older_parameters(
     assert user.password_hash != old_hash
     assert passwords.verify_and_update(TEST_PASSWORD, user.password_hash) == (True, None)
     await _login(anon_client, user.email)
+
+
+def test_the_app_hashes_with_pwdlibs_recommended_parameters() -> None:
+    """The suite hashes with cheap parameters (conftest); the app on its own never does."""
+    script = "from app.core.passwords import hash_password; print(hash_password('x'))"
+    project = Path(__file__).resolve().parents[1]
+    printed = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True
+    ).stdout
+    parameters = PasswordHash.recommended().hash("x").split("$")[3]  # m=...,t=...,p=...
+    assert printed.split("$")[3] == parameters
 
 
 async def test_login_keeps_a_current_hash(

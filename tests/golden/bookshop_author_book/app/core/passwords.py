@@ -11,6 +11,10 @@ app stores hashed but never logs anyone in with; only their length is checked.
 A hash made with other parameters than the hasher's current ones (older argon2 costs, another
 algorithm pwdlib knows) still verifies, and `verify_and_update` hands back the hash the
 password should have now: login stores it.
+
+argon2 is slow on purpose (about half a second per hash on a small machine). The app always
+uses pwdlib's recommended parameters; the test suite calls `use_hasher` with cheap ones, since
+it logs in hundreds of times.
 """
 
 from functools import cache
@@ -24,6 +28,22 @@ from app.core.errors import ErrorDetail
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 _hasher = PasswordHash.recommended()
+_decoy_hash: str | None = None
+
+
+def use_hasher(hasher: PasswordHash) -> None:
+    """Hash and verify with `hasher` from now on (for tests: never weaken it in the app)."""
+    global _hasher, _decoy_hash
+    _hasher, _decoy_hash = hasher, None
+
+
+def decoy_hash() -> str:
+    """The hash of a password nobody has, made by the current hasher: verified when a login
+    names an unknown email, so a wrong email costs as much time as a wrong password."""
+    global _decoy_hash
+    if _decoy_hash is None:
+        _decoy_hash = _hasher.hash("no user has this password")
+    return _decoy_hash
 
 
 def hash_password(password: str) -> str:

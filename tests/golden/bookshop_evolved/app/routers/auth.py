@@ -23,6 +23,7 @@ from app.core.errors import UnauthorizedError
 from app.core.errors import conflict_error
 from app.core.errors import error_responses
 from app.core.password_changes import change_password
+from app.core.passwords import decoy_hash
 from app.core.passwords import hash_password
 from app.core.passwords import verify_and_update
 from app.core.rate_limit import CredentialBudget
@@ -69,9 +70,6 @@ ResetConfirmBudget = Annotated[
     Depends(credential_limit("auth", "password-reset-confirm", REFRESH_RATE_LIMIT)),
 ]
 
-# Verified when the email is unknown, so a wrong email costs as much time as a wrong password.
-_UNKNOWN_USER_HASH = hash_password("no user has this password")
-
 
 def _token(pair: TokenPair) -> Token:
     return Token(access_token=pair.access_token, refresh_token=pair.refresh_token)
@@ -94,7 +92,7 @@ async def login(
     email = login_email(form.username)
     await budget.spend(email)
     user = (await session.exec(select(User).where(User.email == email))).first()
-    password_hash = _UNKNOWN_USER_HASH if user is None else user.password_hash
+    password_hash = decoy_hash() if user is None else user.password_hash
     valid, updated_hash = verify_and_update(form.password, password_hash)
     if user is None or not valid or not user.is_active:
         raise UnauthorizedError("Incorrect email or password")
