@@ -133,6 +133,7 @@ class _Builder:
 
     def build(self) -> list[str]:
         blocks = [
+            self._code(self._check_required_foreign_keys()),
             self._batch(
                 self._drop_indexes()
                 + self._drop_foreign_keys()
@@ -140,11 +141,12 @@ class _Builder:
                 + self._drop_columns()
             ),
             self._code(self._enum_renames() + self._enum_creates()),
-            self._batch(self._add_columns() + self._add_foreign_keys()),
+            self._batch(
+                self._add_columns() + self._add_foreign_keys() + self._renull_foreign_keys()
+            ),
             self._code(self._fill_nulls() + self._fill_owner()),
             *self._enum_value_changes(),
             *self._alter_columns(),
-            self._renull_foreign_keys(),
             self._require_foreign_keys(),
             self._batch(self._create_indexes() + self._drop_server_defaults()),
             self._code(self._enum_drops()),
@@ -331,20 +333,18 @@ class _Builder:
             "    )",
         ]
 
-    def _renull_foreign_keys(self) -> str:
-        """Kept foreign key columns made nullable, or NOT NULL after a check that every row has
-        a value (a row without one stops the upgrade with a message: there is no value to
-        guess for it)."""
-        if not self.renulled_fks:
-            return ""
+    def _check_required_foreign_keys(self) -> list[str]:
+        """Before anything changes: a kept foreign key column about to become NOT NULL must
+        have a value in every row (there is none to guess), or the upgrade stops with a
+        message, the table untouched."""
         lines: list[str] = []
-        for _, relation in self.renulled_fks:
-            if relation.optional:
+        for old, relation in self.renulled_fks:
+            if relation.optional or not old.optional:
                 continue
             column = fk_column_name(relation)
             message = (
                 f"{self.table}.{column}: {relation.name} is now required, and rows of "
-                f"{self.table} have none; give each one a {relation.name} (or delete them), "
+                f"{self.table} have none; set {column} on each of them (or delete them), "
                 "then run this again"
             )
             lines += [
@@ -352,19 +352,20 @@ class _Builder:
                 "if op.get_bind().execute(missing).first() is not None:",
                 *_raise(message, "    "),
             ]
-        batch = self._batch(
-            [
-                ops.AlterColumnOp(
-                    self.table,
-                    fk_column_name(relation),
-                    existing_type=sa.Integer(),
-                    existing_nullable=old.optional,
-                    modify_nullable=relation.optional,
-                )
-                for old, relation in self.renulled_fks
-            ]
-        )
-        return "\n".join(block for block in (self._code(lines), batch) if block)
+        return lines
+
+    def _renull_foreign_keys(self) -> list[ops.MigrateOperation]:
+        """Kept foreign key columns made nullable, or NOT NULL (checked first, see above)."""
+        return [
+            ops.AlterColumnOp(
+                self.table,
+                fk_column_name(relation),
+                existing_type=sa.Integer(),
+                existing_nullable=old.optional,
+                modify_nullable=relation.optional,
+            )
+            for old, relation in self.renulled_fks
+        ]
 
     def _require_foreign_keys(self) -> str:
         """A required relation's column made NOT NULL (only on the way down, see
