@@ -30,6 +30,8 @@ def _relation_changes(old: tuple[RelationSpec, ...], new: tuple[RelationSpec, ..
     found: list[str] = []
     for name in kept_after:
         was, now = before[name], after[name]
+        if (was.kind, was.target) != (now.kind, now.target):
+            continue  # rebuilt: `AlterRelation` shows both sides whole
         stored = relation_key(was) != relation_key(now)  # shown by `AlterRelation`
         for option in _RELATION_OPTIONS:
             old_value, new_value = getattr(was, option), getattr(now, option)
