@@ -9,6 +9,10 @@ before a column becomes NOT NULL.
 
 `belongs_to` relations added or removed are foreign key columns: added nullable with their
 constraint and index (SQLite needs batch mode for a foreign key), dropped index, constraint, column.
+One whose target changed is both; one whose `on_delete` changed gets its constraint made again;
+one whose `optional` changed is altered, after a check (before anything else runs) that every
+row has a value when it becomes required. `owner_id` comes and goes the same way, filled from
+an account's email when one is given.
 
 The downgrade is the same computation in the other direction, so every revision can go back.
 """
@@ -133,7 +137,7 @@ class _Builder:
 
     def build(self) -> list[str]:
         blocks = [
-            self._code(self._check_required_foreign_keys()),
+            self._code(self._check_owner_account() + self._check_required_foreign_keys()),
             self._batch(
                 self._drop_indexes()
                 + self._drop_foreign_keys()
@@ -305,32 +309,40 @@ class _Builder:
             ondelete=foreign_key.ondelete,
         )
 
-    def _fill_owner(self) -> list[str]:
-        """Rows that exist given to the account `owner_email` names (when owner_id comes with
-        one). An address no account has stops the upgrade while the table holds rows."""
+    def _check_owner_account(self) -> list[str]:
+        """Before anything changes, when owner_id comes with an account for the rows that
+        exist (`owner_email`): an address no account has stops the upgrade while the table
+        holds rows, the table untouched."""
         if not self.added_owner or self.owner_email is None:
             return []
         email = self.owner_email.lower()
-        table, column = self.table, OWNER_COLUMN
         message = (
-            f"{table}.{column}: no account has the email {email}, and {table} has rows to give "
-            f"it; create it (python -m app.create_user {email}), then run this again"
+            f"{self.table}.{OWNER_COLUMN}: no account has the email {email}, and "
+            f"{self.table} has rows to give it; create it (python -m app.create_user {email}), "
+            "then run this again"
         )
         return [
-            "bind = op.get_bind()",
-            f'rows = sa.text("SELECT 1 FROM {table} WHERE {column} IS NULL")',
+            f"owner_email = {email!r}",
+            f'rows = sa.text("SELECT 1 FROM {self.table}")',
             'account = sa.text("SELECT id FROM users WHERE lower(email) = :email")',
-            f"email = {email!r}",
+            "bind = op.get_bind()",
             "if bind.execute(rows).first() is not None:",
-            '    if bind.execute(account, {"email": email}).first() is None:',
+            '    if bind.execute(account, {"email": owner_email}).first() is None:',
             *_raise(message, "        "),
-            "    op.execute(",
-            "        sa.text(",
-            f'            "UPDATE {table} SET {column} = "',
-            '            "(SELECT id FROM users WHERE lower(email) = :email) "',
-            f'            "WHERE {column} IS NULL"',
-            "        ).bindparams(email=email)",
-            "    )",
+        ]
+
+    def _fill_owner(self) -> list[str]:
+        """Rows that exist given to the account `owner_email` names (checked first, above)."""
+        if not self.added_owner or self.owner_email is None:
+            return []
+        return [
+            "op.execute(",
+            "    sa.text(",
+            f'        "UPDATE {self.table} SET {OWNER_COLUMN} = "',
+            '        "(SELECT id FROM users WHERE lower(email) = :email) "',
+            f'        "WHERE {OWNER_COLUMN} IS NULL"',
+            "    ).bindparams(email=owner_email)",
+            ")",
         ]
 
     def _check_required_foreign_keys(self) -> list[str]:

@@ -106,7 +106,7 @@ def test_owner_default_fills_the_rows_that_exist(bookshop: Path, run: Run) -> No
     assert result.exit_code == 0, result.output
     assert "+ owner Author, column authors.owner_id: rows that exist are given to" in result.stdout
     revision = latest_revision(bookshop)
-    assert 'email = "boss@example.com"' in revision
+    assert 'owner_email = "boss@example.com"' in revision
     assert '"UPDATE authors SET owner_id = "' in revision
     assert revision.index("UPDATE authors") < revision.index("def downgrade")
     settled(bookshop, run)

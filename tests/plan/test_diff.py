@@ -306,11 +306,12 @@ def test_owner_default_gives_the_rows_that_exist_to_an_account() -> None:
         "+ owner Book, column books.owner_id: rows that exist are given to Admin@Example.com"
     )
     up = change.upgrade
-    assert "email = 'admin@example.com'" in up
+    assert "owner_email = 'admin@example.com'" in up
     assert '"UPDATE books SET owner_id = "' in up
     assert '"(SELECT id FROM users WHERE lower(email) = :email) "' in up
     assert "raise RuntimeError(" in up
     assert "'app.create_user admin@example.com), then run this again'" in up
+    assert up.index("raise RuntimeError(") < up.index("add_column")
     assert up.index("create_foreign_key") < up.index("UPDATE books") < up.index("create_index")
     assert "UPDATE" not in change.downgrade
 
