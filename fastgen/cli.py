@@ -230,6 +230,16 @@ AllowDestructive = Annotated[
     ),
 ]
 
+OwnerDefault = Annotated[
+    str | None,
+    typer.Option(
+        "--owner-default",
+        metavar="EMAIL",
+        help="When `owner` is added to a resource's access, give the rows that exist to the "
+        "account with this email (otherwise they have no owner).",
+    ),
+]
+
 
 def _decisions(options: Options, allow_destructive: bool) -> Decisions:
     """Destructive changes are confirmed by a person at a terminal, else by the flag."""
@@ -489,12 +499,14 @@ def remove_resource_command(
         "fastgen --dry-run sync",
         "fastgen sync --allow-destructive   (no terminal, e.g. CI)",
         "fastgen sync --rename-from Book.abstract=summary",
+        "fastgen sync --owner-default admin@example.com   (`owner` added to a resource's access)",
         note="Rename a field by giving it its new name and `renamed_from: old_name` in the spec.",
     ),
 )
 def sync(
     ctx: typer.Context,
     allow_destructive: AllowDestructive = False,
+    owner_default: OwnerDefault = None,
     rename_from: Annotated[
         list[str] | None,
         typer.Option(
@@ -506,6 +518,8 @@ def sync(
     ] = None,
 ) -> None:
     """Apply every spec change since the last command: code patches and one migration."""
+    from dataclasses import replace
+
     from fastgen.commands.sync import parse_renames
     from fastgen.commands.sync import sync as run_sync
 
@@ -513,7 +527,7 @@ def sync(
         ctx,
         lambda options: run_sync(
             _project(options),
-            _decisions(options, allow_destructive),
+            replace(_decisions(options, allow_destructive), owner_default=owner_default),
             renames=parse_renames(rename_from or []),
         ),
         doing="syncing",
@@ -538,7 +552,9 @@ def _print_json(document: object) -> None:
         note="Exit 0: nothing pending; 1: changes pending; 2: bad spec; 3: a patch would conflict.",
     ),
 )
-def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def plan(
+    ctx: typer.Context, as_json: JsonOption = False, owner_default: OwnerDefault = None
+) -> None:
     """Show what `sync` would do: each operation (safe / destructive / needs-default) and a
     unified diff of every file that would change. Writes nothing."""
     from fastgen.commands.plan import plan as compute
@@ -546,7 +562,7 @@ def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
     options = _options(ctx)
     try:
         with _working("planning…"):
-            result = compute(_project(options))
+            result = compute(_project(options), owner_default=owner_default)
     except FastgenError as error:
         if options.debug:
             raise

@@ -28,12 +28,15 @@ from fastgen.history import heads, read_history, single_head
 from fastgen.patch import include_router, register_model_module
 from fastgen.plan import (
     AddField,
+    AddOwner,
     AddRelation,
     AddResource,
     AlterField,
+    AlterRelation,
     ChangeResource,
     Operation,
     RemoveField,
+    RemoveOwner,
     RemoveRelation,
     RemoveResource,
     RenameField,
@@ -65,6 +68,7 @@ class Decisions:
     dry_run: bool = False
     confirm: Callable[[Sequence[str]], bool] | None = None
     force: bool = False  # delete generated files even when they were edited by hand
+    owner_default: str | None = None  # email of the account given rows when owner_id is added
 
 
 def evolve(
@@ -84,6 +88,7 @@ def evolve(
     have several heads (otherwise a revision to write there is refused)."""
     if operations is None:
         operations = diff(old, new)
+    operations = with_owner_default(operations, decisions.owner_default)
     merge = heads_to_merge(project) if merge_heads else None
     if not operations and merge is None:
         unchanged = dict(spec_files)
@@ -164,16 +169,39 @@ def evolve(
     )
 
 
+def with_owner_default(operations: Sequence[Operation], email: str | None) -> list[Operation]:
+    """The plan with `email` as the account that owns the rows that exist of each resource
+    gaining owner_id (`--owner-default`); an email with no such resource is a usage error."""
+    if email is None:
+        return list(operations)
+    address = email.strip()
+    local, _, domain = address.partition("@")
+    if not local or "." not in domain or any(c.isspace() or c in "'\"\\" for c in address):
+        raise UsageError(
+            f"--owner-default {email!r}: not an email address",
+            hint="name the account to give the rows that exist to, "
+            "e.g. --owner-default admin@example.com",
+        )
+    if not any(isinstance(op, AddOwner) for op in operations):
+        raise UsageError(
+            "--owner-default: no resource gains `owner` in this change, so no rows need one",
+            hint="use it with the sync that first names `owner` in a resource's access lists",
+        )
+    return [
+        replace(op, default_email=address) if isinstance(op, AddOwner) else op for op in operations
+    ]
+
+
 def _require_defaults(operations: Sequence[Operation]) -> None:
     missing = [op for op in operations if op.safety is Safety.NEEDS_DEFAULT]
-    relations = [op for op in missing if isinstance(op, AddRelation)]
+    relations = [op for op in missing if isinstance(op, AddRelation | AlterRelation)]
     if relations:
-        names = ", ".join(f"{op.resource}.{op.relation.name}" for op in relations)
+        names = ", ".join(f"{op.resource}.{_relation_name(op)}" for op in relations)
         raise UsageError(
             f"{names}: a required relation, and the table may already hold rows that have "
             "nothing to point to",
-            hint="add it with `optional: true`; making it required afterwards (once every row "
-            "has a value) is not supported yet",
+            hint="make it `optional: true` first; once every row has a value, make it "
+            "required in a later sync",
         )
     if not missing:
         return
@@ -183,6 +211,13 @@ def _require_defaults(operations: Sequence[Operation]) -> None:
         hint="give the field a default (`default:` in the spec, or --default on add column) "
         "to fill the rows that exist, or make it optional (`?`)",
     )
+
+
+def _relation_name(op: Operation) -> str:
+    if isinstance(op, AddRelation):
+        return op.relation.name
+    assert isinstance(op, AlterRelation)
+    return op.new.name
 
 
 def _field_name(op: Operation) -> str:
@@ -228,13 +263,18 @@ def _changed_resources(
             | RenameField
             | ChangeResource
             | AddRelation
-            | RemoveRelation,
+            | RemoveRelation
+            | AlterRelation
+            | AddOwner
+            | RemoveOwner,
         ):
             continue
         else:
             found = [op.resource]
         if isinstance(op, AddRelation | RemoveRelation):
             found.append(op.relation.target)
+        if isinstance(op, AlterRelation):
+            found.extend([op.old.target, op.new.target])
         for name in found:
             if name not in names and name in old.resources and name in new.resources:
                 names.append(name)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from fastgen.commands.evolve import Decisions, evolve, heads_to_merge
+from fastgen.commands.evolve import Decisions, evolve, heads_to_merge, with_owner_default
 from fastgen.commands.specs import desired_state
 from fastgen.errors import UsageError
 from fastgen.plan import Operation, Safety, diff
@@ -52,10 +52,10 @@ class Plan:
         }
 
 
-def plan(project: Project) -> Plan:
+def plan(project: Project, owner_default: str | None = None) -> Plan:
     old = read_lock(project.lock_path)
     new = desired_state(project)
-    operations = tuple(diff(old, new))
+    operations = tuple(with_owner_default(diff(old, new), owner_default))
     merge = heads_to_merge(project)  # sync joins several heads first
     shown = (merge, *operations) if merge is not None else operations
     if not shown:

@@ -3,13 +3,16 @@
 from fastgen.plan.diff import diff
 from fastgen.plan.operations import (
     AddField,
+    AddOwner,
     AddRelation,
     AddResource,
     AlterField,
+    AlterRelation,
     Category,
     ChangeResource,
     Operation,
     RemoveField,
+    RemoveOwner,
     RemoveRelation,
     RemoveResource,
     RenameField,
@@ -18,13 +21,16 @@ from fastgen.plan.operations import (
 
 __all__ = [
     "AddField",
+    "AddOwner",
     "AddRelation",
     "AddResource",
     "AlterField",
+    "AlterRelation",
     "Category",
     "ChangeResource",
     "Operation",
     "RemoveField",
+    "RemoveOwner",
     "RemoveRelation",
     "RemoveResource",
     "RenameField",

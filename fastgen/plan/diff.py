@@ -5,25 +5,28 @@ from __future__ import annotations
 from fastgen.errors import UsageError
 from fastgen.plan.operations import (
     AddField,
+    AddOwner,
     AddRelation,
     AddResource,
     AlterField,
+    AlterRelation,
     ChangeResource,
     Operation,
     RemoveField,
+    RemoveOwner,
     RemoveRelation,
     RenameField,
-    relation_summary,
 )
-from fastgen.plan.resource_changes import resource_changes
-from fastgen.spec.model import FieldSpec, OnDelete, RelationSpec, ResourceSpec
+from fastgen.plan.resource_changes import relation_key, resource_changes
+from fastgen.spec.model import FieldSpec, ResourceSpec
 from fastgen.state import ProjectState
 
 
 def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
     """Operations in dependency order: a resource comes after the resources it belongs to;
     within a resource, renames first, then additions, changes and removals in field order, then
-    relations added and removed, then changes only the code sees."""
+    relations added, changed and removed, then owner_id added or dropped, then changes only
+    the code sees."""
     operations: list[Operation] = []
     for name in _dependency_order(new):
         spec = new.resources[name]
@@ -49,7 +52,6 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
             f"{new.resource}: renaming table {old.table} to {new.table} is not supported",
             hint=f"keep `table: {old.table}` in the spec",
         )
-    _require_same_owner_column(old, new)
     old_fields = {field.name: field for field in old.fields}
     renames = _renames(old, new)
     renamed_from = {new_name: old_name for old_name, new_name in renames.items()}
@@ -67,6 +69,7 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
         if field.name not in renames and field.name not in {f.name for f in new.fields}:
             operations.append(RemoveField(resource, table, field))
     operations.extend(_relations(old, new))
+    operations.extend(_owner(old, new))
     changes = resource_changes(old, new)
     if changes:
         operations.append(ChangeResource(resource, changes))
@@ -74,12 +77,9 @@ def diff_resource(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
 
 
 def _relations(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
-    """Relations added and removed (by name); changes of the ones both sides have that only
-    the code sees (options such as `expand`, or their order) are `resource_changes`.
-
-    What a relation is in the database (kind, target, on_delete, optional) cannot change once
-    applied: the column or link table would have to be rebuilt around the rows that exist.
-    """
+    """Relations added, changed in what the database sees of them (kind, target, on_delete,
+    optional) and removed, by name; changes that only the code sees (options such as `expand`,
+    or their order) are `resource_changes`."""
     before = {relation.name: relation for relation in old.relations}
     after = {relation.name: relation for relation in new.relations}
     operations: list[Operation] = []
@@ -87,63 +87,21 @@ def _relations(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
         previous = before.get(relation.name)
         if previous is None:
             operations.append(AddRelation(new.resource, new.table, relation))
-        elif _relation_key(previous) != _relation_key(relation):
-            raise UsageError(
-                f"{new.resource}.{relation.name}: changing a relation of an existing resource "
-                f"is not supported ({relation_summary(previous)} -> {relation_summary(relation)})",
-                hint=f"restore its definition recorded in fastgen.lock "
-                f"({relation.name}: {_relation_yaml(previous)}); to replace it, remove it and "
-                "add a relation under another name",
-            )
+        elif relation_key(previous) != relation_key(relation):
+            operations.append(AlterRelation(new.resource, new.table, previous, relation))
     for relation in old.relations:
         if relation.name not in after:
             operations.append(RemoveRelation(old.resource, old.table, relation))
     return operations
 
 
-def _relation_key(relation: RelationSpec) -> tuple[object, ...]:
-    """What the database sees of a relation (options the code alone uses are left out)."""
-    on_delete = relation.on_delete
-    if relation.kind == "belongs_to" and on_delete is None:
-        on_delete = OnDelete.RESTRICT  # what a missing on_delete means
-    return (relation.name, relation.kind, relation.target, on_delete, relation.optional)
-
-
-def _relation_yaml(relation: RelationSpec) -> str:
-    """A relation as the spec writes it: `{belongs_to: Author, on_delete: cascade}`."""
-    parts = [f"{relation.kind}: {relation.target}"]
-    if relation.on_delete is not None:
-        parts.append(f"on_delete: {relation.on_delete.value}")
-    if relation.optional:
-        parts.append("optional: true")
-    return "{" + ", ".join(parts) + "}"
-
-
-def _require_same_owner_column(old: ResourceSpec, new: ResourceSpec) -> None:
-    """`owner` appearing in (or leaving) the access lists adds (or drops) `owner_id`, and rows
-    that exist have no owner to fill it with: not supported for an existing resource yet."""
-    before, after = old.has_owner, new.has_owner
-    if before == after:
-        return
-    if after:
-        message = (
-            f"{new.resource}: `owner` in access needs an owner_id column that table "
-            f"{new.table} does not have; adding it to an existing resource is not supported yet"
-        )
-        hint = (
-            "restore the access lists recorded in fastgen.lock, or use `authenticated` "
-            "or a role instead of `owner`"
-        )
-    else:
-        message = (
-            f"{new.resource}: no access list names `owner` any more, which would drop the "
-            f"owner_id column of table {new.table}; that is not supported yet"
-        )
-        hint = (
-            "restore the access lists recorded in fastgen.lock, or keep `owner` in at least "
-            "one operation's access"
-        )
-    raise UsageError(message, hint=hint)
+def _owner(old: ResourceSpec, new: ResourceSpec) -> list[Operation]:
+    """`owner` appearing in the access lists adds owner_id; leaving all of them drops it."""
+    if old.has_owner == new.has_owner:
+        return []
+    if new.has_owner:
+        return [AddOwner(new.resource, new.table)]
+    return [RemoveOwner(new.resource, new.table)]
 
 
 def _renames(old: ResourceSpec, new: ResourceSpec) -> dict[str, str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from fastgen.plural import counted
-from fastgen.render.columns import fk_column_name, link_table, on_delete_sql
+from fastgen.render.columns import OWNER_COLUMN, fk_column_name, link_table, on_delete_sql
 from fastgen.spec.constraints import effective_max_length
 from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
 
@@ -406,3 +406,101 @@ def _value(field: FieldSpec) -> str:
     if not field.has_default:
         return "(none)"
     return "null" if field.default is None else repr(field.default)
+
+
+@dataclass(frozen=True)
+class AddOwner(Operation):
+    """`owner` now named in an access list of an existing resource: its table gains owner_id
+    (nullable, a foreign key to users, as a resource created with `owner` has it). Rows that
+    exist have no owner unless `default_email` names the account to give them."""
+
+    resource: str
+    table: str
+    default_email: str | None = None
+
+    @property
+    def category(self) -> Category:
+        return Category.ADD
+
+    def describe(self) -> str:
+        head = f"{self.category} owner {self.resource}, column {self.table}.{OWNER_COLUMN}"
+        if self.default_email is not None:
+            return f"{head}: rows that exist are given to {self.default_email}"
+        return (
+            f"{head}: rows that exist have no owner (only roles granted all rows see them; "
+            "--owner-default EMAIL gives them to an account)"
+        )
+
+
+@dataclass(frozen=True)
+class RemoveOwner(Operation):
+    """No access list of the resource names `owner` any more: owner_id is dropped, and with it
+    who created each row."""
+
+    resource: str
+    table: str
+
+    @property
+    def category(self) -> Category:
+        return Category.REMOVE
+
+    @property
+    def safety(self) -> Safety:
+        return Safety.DESTRUCTIVE
+
+    def describe(self) -> str:
+        return f"{self.category} owner {self.resource}, column {self.table}.{OWNER_COLUMN}"
+
+
+@dataclass(frozen=True)
+class AlterRelation(Operation):
+    """A relation whose database side changed (same name on both sides).
+
+    `optional` and `on_delete` of a belongs_to alter its column and foreign key in place; a new
+    kind or target rebuilds it: the old column or link table is dropped with what it held, and
+    the new one starts empty (nullable, for a belongs_to)."""
+
+    resource: str
+    table: str
+    old: RelationSpec
+    new: RelationSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.CHANGE
+
+    @property
+    def rebuilt(self) -> bool:
+        """True when kind or target changed: the stored references cannot be kept."""
+        return (self.old.kind, self.old.target) != (self.new.kind, self.new.target)
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        old, new = self.old, self.new
+        if self.rebuilt:
+            return (
+                f"{relation_summary(old)}, {_relation_schema(self.table, old)} -> "
+                f"{relation_summary(new)}, {_relation_schema(self.table, new)}",
+            )
+        found: list[str] = []
+        if old.optional != new.optional:
+            found.append("optional -> required" if old.optional else "required -> optional")
+        if on_delete_sql(old) != on_delete_sql(new):
+            found.append(f"on_delete {on_delete_sql(old).lower()} -> {on_delete_sql(new).lower()}")
+        return tuple(found)
+
+    @property
+    def safety(self) -> Safety:
+        old, new = self.old, self.new
+        if self.rebuilt:
+            if new.kind == "belongs_to" and not new.optional:
+                return Safety.NEEDS_DEFAULT  # rows that exist would have nothing to point to
+            return Safety.SAFE if old.kind == "has_many" else Safety.DESTRUCTIVE
+        if old.optional and not new.optional:
+            return Safety.DESTRUCTIVE  # fails while a row has no value
+        return Safety.SAFE
+
+    def describe(self) -> str:
+        return (
+            f"{self.category} relation {self.resource}.{self.new.name}: {', '.join(self.changes)}"
+        )

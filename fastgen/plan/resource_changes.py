@@ -3,7 +3,7 @@ path, the access lists, the limits, and the relation options only the code sees.
 
 from __future__ import annotations
 
-from fastgen.spec.model import Access, Limits, Operation, RelationSpec, ResourceSpec
+from fastgen.spec.model import Access, Limits, OnDelete, Operation, RelationSpec, ResourceSpec
 
 _RELATION_OPTIONS = ("on_delete", "optional", "expand", "filterable", "via")
 
@@ -30,9 +30,12 @@ def _relation_changes(old: tuple[RelationSpec, ...], new: tuple[RelationSpec, ..
     found: list[str] = []
     for name in kept_after:
         was, now = before[name], after[name]
+        if (was.kind, was.target) != (now.kind, now.target):
+            continue  # rebuilt: `AlterRelation` shows both sides whole
+        stored = relation_key(was) != relation_key(now)  # shown by `AlterRelation`
         for option in _RELATION_OPTIONS:
             old_value, new_value = getattr(was, option), getattr(now, option)
-            if old_value == new_value:
+            if old_value == new_value or (stored and option in ("on_delete", "optional")):
                 continue
             if isinstance(old_value, bool):
                 found.append(f"relations.{name} {'+' if new_value else '-'}{option}")
@@ -41,6 +44,14 @@ def _relation_changes(old: tuple[RelationSpec, ...], new: tuple[RelationSpec, ..
     if kept_before != kept_after:
         found.append("relations reordered")
     return found
+
+
+def relation_key(relation: RelationSpec) -> tuple[object, ...]:
+    """What the database sees of a relation (options the code alone uses are left out)."""
+    on_delete = relation.on_delete
+    if relation.kind == "belongs_to" and on_delete is None:
+        on_delete = OnDelete.RESTRICT  # what a missing on_delete means
+    return (relation.name, relation.kind, relation.target, on_delete, relation.optional)
 
 
 def _access_changes(old: Access, new: Access) -> list[str]:

@@ -9,6 +9,10 @@ before a column becomes NOT NULL.
 
 `belongs_to` relations added or removed are foreign key columns: added nullable with their
 constraint and index (SQLite needs batch mode for a foreign key), dropped index, constraint, column.
+One whose target changed is both; one whose `on_delete` changed gets its constraint made again;
+one whose `optional` changed is altered, after a check (before anything else runs) that every
+row has a value when it becomes required. `owner_id` comes and goes the same way, filled from
+an account's email when one is given.
 
 The downgrade is the same computation in the other direction, so every revision can go back.
 """
@@ -16,6 +20,7 @@ The downgrade is the same computation in the other direction, so every revision 
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +34,7 @@ from sqlalchemy.sql.elements import conv
 
 from fastgen.render.columns import (
     NAMING_CONVENTION,
+    OWNER_COLUMN,
     build_table,
     column_name,
     field_column,
@@ -49,6 +55,7 @@ class TableChange:
     before: ResourceSpec
     after: ResourceSpec
     renames: Mapping[str, str]  # old field name -> new field name
+    owner_email: str | None = None  # the account given the rows that exist when owner_id comes
 
     def reverse(self) -> TableChange:
         return TableChange(self.after, self.before, {new: old for old, new in self.renames.items()})
@@ -83,6 +90,7 @@ class _Builder:
         self.before, self.after = change.before, change.after
         self.table = change.after.table
         self.fill_missing = fill_missing
+        self.owner_email = change.owner_email
         self.old_table = build_table(
             self.before, sa.MetaData(naming_convention=NAMING_CONVENTION), tables_before
         )
@@ -102,14 +110,20 @@ class _Builder:
                 matched.add(old.name)
                 self.pairs.append((old, field))
         self.removed = [field for field in self.before.fields if field.name not in matched]
-        old_links = {r.name for r in self.before.relations if r.kind == "belongs_to"}
-        new_links = {r.name for r in self.after.relations if r.kind == "belongs_to"}
-        self.added_fks: list[RelationSpec] = [
-            r for r in self.after.relations if r.kind == "belongs_to" and r.name not in old_links
-        ]
+        # a belongs_to is its name and target: one whose target changed is dropped and added
+        old_links = {_link(r): r for r in self.before.relations if r.kind == "belongs_to"}
+        new_links = {_link(r): r for r in self.after.relations if r.kind == "belongs_to"}
+        self.added_fks: list[RelationSpec] = [r for k, r in new_links.items() if k not in old_links]
         self.removed_fks: list[RelationSpec] = [
-            r for r in self.before.relations if r.kind == "belongs_to" and r.name not in new_links
+            r for k, r in old_links.items() if k not in new_links
         ]
+        kept = [(old_links[k], r) for k, r in new_links.items() if k in old_links]
+        # kept foreign keys whose ON DELETE changed: the constraint is dropped and made again
+        self.rebound_fks = [(o, n) for o, n in kept if on_delete_sql(o) != on_delete_sql(n)]
+        # kept foreign key columns whose nullability changed
+        self.renulled_fks = [(o, n) for o, n in kept if o.optional != n.optional]
+        self.added_owner = self.after.has_owner and not self.before.has_owner
+        self.removed_owner = self.before.has_owner and not self.after.has_owner
         for relation in self.added_fks:
             if not relation.optional and not fill_missing:
                 raise MissingDefault(relation.name)
@@ -123,6 +137,7 @@ class _Builder:
 
     def build(self) -> list[str]:
         blocks = [
+            self._code(self._check_owner_account() + self._check_required_foreign_keys()),
             self._batch(
                 self._drop_indexes()
                 + self._drop_foreign_keys()
@@ -130,8 +145,10 @@ class _Builder:
                 + self._drop_columns()
             ),
             self._code(self._enum_renames() + self._enum_creates()),
-            self._batch(self._add_columns() + self._add_foreign_keys()),
-            self._code(self._fill_nulls()),
+            self._batch(
+                self._add_columns() + self._add_foreign_keys() + self._renull_foreign_keys()
+            ),
+            self._code(self._fill_nulls() + self._fill_owner()),
             *self._enum_value_changes(),
             *self._alter_columns(),
             self._require_foreign_keys(),
@@ -228,6 +245,8 @@ class _Builder:
     def _drop_columns(self) -> list[ops.MigrateOperation]:
         names = [column_name(field) for field in self.removed]
         names += [fk_column_name(relation) for relation in self.removed_fks]
+        if self.removed_owner:
+            names.append(OWNER_COLUMN)
         return [ops.DropColumnOp(self.table, name, _reverse=None) for name in names]
 
     def _add_columns(self) -> list[ops.MigrateOperation]:
@@ -251,34 +270,114 @@ class _Builder:
         raise KeyError(column)
 
     def _drop_foreign_keys(self) -> list[ops.MigrateOperation]:
+        columns = [fk_column_name(r) for r in self.removed_fks]
+        columns += [fk_column_name(old) for old, _ in self.rebound_fks]
+        if self.removed_owner:
+            columns.append(OWNER_COLUMN)
         return [
             ops.DropConstraintOp(
-                conv(self._foreign_key_name(self.old_table, fk_column_name(relation))),
+                conv(self._foreign_key_name(self.old_table, column)),
                 self.table,
                 type_="foreignkey",
             )
-            for relation in self.removed_fks
+            for column in columns
         ]
 
     def _add_foreign_keys(self) -> list[ops.MigrateOperation]:
-        """The column (nullable: rows that exist have no parent yet), then its constraint."""
+        """The column (nullable: rows that exist have no parent yet), then its constraint; the
+        constraints of kept columns whose ON DELETE changed, made again."""
         result: list[ops.MigrateOperation] = []
-        for relation in self.added_fks:
-            column = fk_column_name(relation)
-            target = self.new_table.c[column]
-            (foreign_key,) = target.foreign_keys
+        columns = [fk_column_name(relation) for relation in self.added_fks]
+        if self.added_owner:
+            columns.append(OWNER_COLUMN)
+        for column in columns:
             result.append(ops.AddColumnOp(self.table, sa.Column(column, sa.Integer())))
-            result.append(
-                ops.CreateForeignKeyOp(
-                    conv(self._foreign_key_name(self.new_table, column)),
-                    self.table,
-                    foreign_key.target_fullname.rsplit(".", 1)[0],
-                    [column],
-                    ["id"],
-                    ondelete=on_delete_sql(relation),
-                )
-            )
+            result.append(self._create_foreign_key(column))
+        for _, relation in self.rebound_fks:
+            result.append(self._create_foreign_key(fk_column_name(relation)))
         return result
+
+    def _create_foreign_key(self, column: str) -> ops.MigrateOperation:
+        """The foreign key constraint of `column` as the new table has it."""
+        (foreign_key,) = self.new_table.c[column].foreign_keys
+        return ops.CreateForeignKeyOp(
+            conv(self._foreign_key_name(self.new_table, column)),
+            self.table,
+            foreign_key.target_fullname.rsplit(".", 1)[0],
+            [column],
+            ["id"],
+            ondelete=foreign_key.ondelete,
+        )
+
+    def _check_owner_account(self) -> list[str]:
+        """Before anything changes, when owner_id comes with an account for the rows that
+        exist (`owner_email`): an address no account has stops the upgrade while the table
+        holds rows, the table untouched."""
+        if not self.added_owner or self.owner_email is None:
+            return []
+        email = self.owner_email.lower()
+        message = (
+            f"{self.table}.{OWNER_COLUMN}: no account has the email {email}, and "
+            f"{self.table} has rows to give it; create it (python -m app.create_user {email}), "
+            "then run this again"
+        )
+        return [
+            f"owner_email = {email!r}",
+            f'rows = sa.text("SELECT 1 FROM {self.table}")',
+            'account = sa.text("SELECT id FROM users WHERE lower(email) = :email")',
+            "bind = op.get_bind()",
+            "if bind.execute(rows).first() is not None:",
+            '    if bind.execute(account, {"email": owner_email}).first() is None:',
+            *_raise(message, "        "),
+        ]
+
+    def _fill_owner(self) -> list[str]:
+        """Rows that exist given to the account `owner_email` names (checked first, above)."""
+        if not self.added_owner or self.owner_email is None:
+            return []
+        return [
+            "op.execute(",
+            "    sa.text(",
+            f'        "UPDATE {self.table} SET {OWNER_COLUMN} = "',
+            '        "(SELECT id FROM users WHERE lower(email) = :email) "',
+            f'        "WHERE {OWNER_COLUMN} IS NULL"',
+            "    ).bindparams(email=owner_email)",
+            ")",
+        ]
+
+    def _check_required_foreign_keys(self) -> list[str]:
+        """Before anything changes: a kept foreign key column about to become NOT NULL must
+        have a value in every row (there is none to guess), or the upgrade stops with a
+        message, the table untouched."""
+        lines: list[str] = []
+        for old, relation in self.renulled_fks:
+            if relation.optional or not old.optional:
+                continue
+            column = fk_column_name(relation)
+            message = (
+                f"{self.table}.{column}: {relation.name} is now required, and rows of "
+                f"{self.table} have none; set {column} on each of them (or delete them), "
+                "then run this again"
+            )
+            lines += [
+                f'missing = sa.text("SELECT 1 FROM {self.table} WHERE {column} IS NULL")',
+                "if op.get_bind().execute(missing).first() is not None:",
+                *_raise(message, "    "),
+            ]
+        return lines
+
+    def _renull_foreign_keys(self) -> list[ops.MigrateOperation]:
+        """Kept foreign key columns made nullable, or NOT NULL (checked first, see above)."""
+        return [
+            ops.AlterColumnOp(
+                self.table,
+                fk_column_name(relation),
+                existing_type=sa.Integer(),
+                existing_nullable=old.optional,
+                modify_nullable=relation.optional,
+            )
+            for old, relation in self.renulled_fks
+        ]
 
     def _require_foreign_keys(self) -> str:
         """A required relation's column made NOT NULL (only on the way down, see
@@ -465,6 +564,21 @@ class _Builder:
         if field.type is FieldType.ENUM:
             return (field.values or ("",))[0]
         return _NEUTRAL[field.type]
+
+
+def _raise(message: str, indent: str) -> list[str]:
+    """`raise RuntimeError(...)` with the message in short literals (the revision stays within
+    its line length)."""
+    chunks = textwrap.wrap(message, 60, break_long_words=False, drop_whitespace=False)
+    return [
+        f"{indent}raise RuntimeError(",
+        *(f"{indent}    {chunk!r}" for chunk in chunks),
+        f"{indent})",
+    ]
+
+
+def _link(relation: RelationSpec) -> tuple[str, str]:
+    return relation.name, relation.target
 
 
 def _indent(block: str) -> str:

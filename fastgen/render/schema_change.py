@@ -18,11 +18,14 @@ import sqlalchemy as sa
 
 from fastgen.plan.operations import (
     AddField,
+    AddOwner,
     AddRelation,
     AddResource,
     AlterField,
+    AlterRelation,
     Operation,
     RemoveField,
+    RemoveOwner,
     RemoveRelation,
     RemoveResource,
     RenameField,
@@ -30,6 +33,7 @@ from fastgen.plan.operations import (
 from fastgen.render.alter import TableChange, alter_table_code
 from fastgen.render.columns import (
     NAMING_CONVENTION,
+    OWNER_COLUMN,
     build_link_table,
     build_tables,
     fk_column_name,
@@ -37,6 +41,7 @@ from fastgen.render.columns import (
     link_table,
 )
 from fastgen.render.migration import create_tables_code, join_bodies
+from fastgen.spec.model import RelationSpec
 from fastgen.state import ProjectState
 
 
@@ -80,17 +85,25 @@ def _changed_tables(
     operations: Sequence[Operation], old: ProjectState, new: ProjectState
 ) -> list[TableChange]:
     renames: dict[str, dict[str, str]] = {}
+    emails: dict[str, str] = {}
     order: list[str] = []
     for op in operations:
-        if isinstance(op, AddField | RemoveField | AlterField | RenameField) or (
-            isinstance(op, AddRelation | RemoveRelation) and op.relation.kind == "belongs_to"
+        if (
+            isinstance(op, AddField | RemoveField | AlterField | RenameField | RemoveOwner)
+            or (isinstance(op, AddRelation | RemoveRelation) and op.relation.kind == "belongs_to")
+            or (isinstance(op, AlterRelation) and "belongs_to" in (op.old.kind, op.new.kind))
+            or isinstance(op, AddOwner)
         ):
             if op.resource not in order:
                 order.append(op.resource)
             if isinstance(op, RenameField):
                 renames.setdefault(op.resource, {})[op.old.name] = op.new.name
+            if isinstance(op, AddOwner) and op.default_email is not None:
+                emails[op.resource] = op.default_email
     return [
-        TableChange(old.resources[name], new.resources[name], renames.get(name, {}))
+        TableChange(
+            old.resources[name], new.resources[name], renames.get(name, {}), emails.get(name)
+        )
         for name in order
     ]
 
@@ -102,18 +115,28 @@ def _link_tables(
     resources that exist, one step each, in plan order."""
     steps: list[tuple[str, str]] = []
     for op in operations:
-        if not isinstance(op, AddRelation | RemoveRelation):
+        removed: RelationSpec | None = None
+        added: RelationSpec | None = None
+        if isinstance(op, RemoveRelation):
+            removed = op.relation
+        elif isinstance(op, AddRelation):
+            added = op.relation
+        elif isinstance(op, AlterRelation) and op.rebuilt:
+            removed, added = op.old, op.new
+        else:
             continue
-        if op.relation.kind != "many_to_many":
-            continue
-        state = new if isinstance(op, AddRelation) else old
-        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        table = build_link_table(
-            state.resources[op.resource], op.relation, metadata, state.tables()
-        )
-        create, drop = create_tables_code([table])
-        steps.append((create, drop) if isinstance(op, AddRelation) else (drop, create))
+        # a link table whose target changed is dropped before the new one (same name) is made
+        if removed is not None and removed.kind == "many_to_many":
+            create, drop = create_tables_code([_link_table(old, op.resource, removed)])
+            steps.append((drop, create))
+        if added is not None and added.kind == "many_to_many":
+            steps.append(create_tables_code([_link_table(new, op.resource, added)]))
     return steps
+
+
+def _link_table(state: ProjectState, resource: str, relation: RelationSpec) -> sa.Table:
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    return build_link_table(state.resources[resource], relation, metadata, state.tables())
 
 
 def _message(operations: Sequence[Operation]) -> str:
@@ -134,6 +157,11 @@ def _message(operations: Sequence[Operation]) -> str:
             parts.append(f"rename {op.table}.{op.old.name} to {op.new.name}")
         elif isinstance(op, AlterField):
             parts.append(f"alter {op.table}.{op.new.name}")
+        elif isinstance(op, AddOwner | RemoveOwner):
+            verb = "add" if isinstance(op, AddOwner) else "drop"
+            parts.append(f"{verb} {op.table}.{OWNER_COLUMN}")
+        elif isinstance(op, AlterRelation):
+            parts.extend(_relation_message(op))
         elif isinstance(op, AddRelation | RemoveRelation):
             verb = "add" if isinstance(op, AddRelation) else "drop"
             if op.relation.kind == "belongs_to":
@@ -142,3 +170,19 @@ def _message(operations: Sequence[Operation]) -> str:
                 verb = "create" if isinstance(op, AddRelation) else "drop"
                 parts.append(f"{verb} {link_table(op.table, op.relation)}")
     return "; ".join(parts) if parts else "update code"
+
+
+def _relation_message(op: AlterRelation) -> list[str]:
+    old, new = op.old, op.new
+    if not op.rebuilt:
+        return [f"alter {op.table}.{fk_column_name(new)}"]
+    parts: list[str] = []
+    if old.kind == "belongs_to":
+        parts.append(f"drop {op.table}.{fk_column_name(old)}")
+    elif old.kind == "many_to_many":
+        parts.append(f"drop {link_table(op.table, old)}")
+    if new.kind == "belongs_to":
+        parts.append(f"add {op.table}.{fk_column_name(new)}")
+    elif new.kind == "many_to_many":
+        parts.append(f"create {link_table(op.table, new)}")
+    return parts

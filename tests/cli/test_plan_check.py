@@ -292,26 +292,22 @@ def test_a_spec_naming_a_role_removed_from_pyproject_is_refused_at_its_place(
     assert _kinds(run, bookshop) == ["spec-invalid", "roles-out-of-date"]
 
 
-def test_owner_coming_or_going_on_an_existing_resource_is_refused(
-    bookshop: Path, run: Run, snapshot: Snapshot
-) -> None:
+def test_owner_coming_and_going_in_one_sync(bookshop: Path, run: Run, snapshot: Snapshot) -> None:
     # Author has no `owner` (no owner_id column); Book has one
     edit(bookshop, "  delete: [admin]", "  delete: [owner, admin]", name="author")
     edit(bookshop, "  update: [owner, admin]", "  update: [editor, admin]")
     before = snapshot(bookshop)
     result = run("--project", bookshop, "sync")
-    assert result.exit_code == 2
-    assert "Author: `owner` in access needs an owner_id column" in result.output
-    assert "restore the access lists recorded in fastgen.lock" in result.output
+    assert result.exit_code == 2  # dropping Book's owner_id needs a yes
+    assert "- owner Book, column books.owner_id (destructive)" in result.output
     assert snapshot(bookshop) == before
-    assert _kinds(run, bookshop) == ["spec-not-synced"]
+    assert set(_kinds(run, bookshop)) == {"spec-not-synced"}
 
-    edit(bookshop, "  delete: [owner, admin]", "  delete: [admin]", name="author")
-    before = snapshot(bookshop)
-    result = run("--project", bookshop, "sync")
-    assert result.exit_code == 2
-    assert "Book: no access list names `owner` any more" in result.output
-    assert snapshot(bookshop) == before
+    result = run("--project", bookshop, "sync", "--allow-destructive")
+    assert result.exit_code == 0, result.output
+    assert "_add_authors_owner_id_drop_books_owner_id.py" in result.stdout
+    check = run("--project", bookshop, "check")
+    assert check.exit_code == 0, check.output
 
 
 def test_a_code_only_sync_keeps_the_last_revision_so_check_still_finds_it_deleted(

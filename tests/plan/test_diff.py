@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
 
+from fastgen.commands.evolve import with_owner_default
 from fastgen.errors import UsageError
 from fastgen.plan import (
     AddField,
+    AddOwner,
     AddResource,
     AlterField,
     ChangeResource,
     RemoveField,
+    RemoveOwner,
     RenameField,
     Safety,
     diff,
@@ -257,29 +261,95 @@ def _access(**subjects: str) -> dict[str, str]:
     return {f"{operation}: [public]": f"{operation}: {who}" for operation, who in subjects.items()}
 
 
-def test_adding_owner_to_an_existing_resource_is_refused() -> None:
+def _owner_migration(before: ResourceSpec, after: ResourceSpec, email: str | None = None):  # type: ignore[no-untyped-def]
+    old = ProjectState().with_resource(before)
+    new = ProjectState().with_resource(after)
+    operations = with_owner_default(diff(old, new), email)
+    change = schema_change(operations, old, new)
+    for body in (change.upgrade, change.downgrade):
+        ast.parse(f"def f():\n{body}\n")
+    return operations, change
+
+
+def test_adding_owner_adds_a_nullable_owner_id_and_says_who_sees_the_rows() -> None:
     after = book(replace=_access(update="[owner, admin]"))
-    with pytest.raises(UsageError) as caught:
-        diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
-    assert caught.value.message == (
-        "Book: `owner` in access needs an owner_id column that table books does not have; "
-        "adding it to an existing resource is not supported yet"
+    assert plan(book(), after) == [
+        "+ owner Book, column books.owner_id: rows that exist have no owner (only roles granted "
+        "all rows see them; --owner-default EMAIL gives them to an account)",
+        "~ resource Book: access.update [public] -> [owner, admin]",
+    ]
+    operations, change = _owner_migration(book(), after)
+    assert isinstance(operations[0], AddOwner)
+    assert operations[0].safety is Safety.SAFE
+    assert change.message == "add books.owner_id"
+    up = change.upgrade
+    assert "batch_op.add_column(sa.Column('owner_id', sa.Integer(), nullable=True))" in up
+    assert (
+        "batch_op.create_foreign_key(batch_op.f('fk_books_owner_id_users'), 'users', "
+        "['owner_id'], ['id'], ondelete='SET NULL')"
+    ) in up
+    assert (
+        "batch_op.create_index(batch_op.f('ix_books_owner_id'), ['owner_id'], unique=False)" in up
     )
-    assert caught.value.hint is not None
-    assert caught.value.hint.startswith("restore the access lists recorded in fastgen.lock")
+    assert "UPDATE" not in up
+    down = change.downgrade
+    assert down.index("drop_index(batch_op.f('ix_books_owner_id'))") < down.index(
+        "drop_constraint(batch_op.f('fk_books_owner_id_users'), type_='foreignkey')"
+    )
+    assert "batch_op.drop_column('owner_id')" in down
 
 
-def test_removing_the_last_owner_is_refused() -> None:
+def test_owner_default_gives_the_rows_that_exist_to_an_account() -> None:
+    after = book(replace=_access(update="[owner, admin]"))
+    operations, change = _owner_migration(book(), after, " Admin@Example.com")
+    assert operations[0].label() == (
+        "+ owner Book, column books.owner_id: rows that exist are given to Admin@Example.com"
+    )
+    up = change.upgrade
+    assert "owner_email = 'admin@example.com'" in up
+    assert '"UPDATE books SET owner_id = "' in up
+    assert '"(SELECT id FROM users WHERE lower(email) = :email) "' in up
+    assert "raise RuntimeError(" in up
+    assert "'app.create_user admin@example.com), then run this again'" in up
+    assert up.index("raise RuntimeError(") < up.index("add_column")
+    assert up.index("create_foreign_key") < up.index("UPDATE books") < up.index("create_index")
+    assert "UPDATE" not in change.downgrade
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("admin", "not an email address"),
+        ("a'b@example.com", "not an email address"),
+        ("admin@example.com", "no resource gains `owner` in this change"),
+    ],
+)
+def test_owner_default_needs_an_address_and_an_owner_added(email: str, message: str) -> None:
+    after = book(replace=_access(update="[admin]"))
+    operations = diff(ProjectState().with_resource(book()), ProjectState().with_resource(after))
+    with pytest.raises(UsageError, match=message):
+        with_owner_default(operations, email)
+
+
+def test_removing_the_last_owner_drops_owner_id_and_is_destructive() -> None:
     before = book(replace=_access(update="[owner]", delete="[owner, admin]"))
     after = book(replace=_access(update="[owner]", delete="[admin]"))
     assert plan(before, after) == [  # one `owner` is left
         "~ resource Book: access.delete [owner, admin] -> [admin]"
     ]
-    with pytest.raises(UsageError, match=r"^Book: no access list names `owner` any more") as caught:
-        diff(ProjectState().with_resource(after), ProjectState().with_resource(book()))
-    assert "owner_id column of table books" in caught.value.message
-    assert caught.value.hint is not None
-    assert "keep `owner` in at least one operation" in caught.value.hint
+    assert plan(after, book()) == [
+        "- owner Book, column books.owner_id (destructive)",
+        "~ resource Book: access.update [owner] -> [public], access.delete [admin] -> [public]",
+    ]
+    operations, change = _owner_migration(after, book())
+    assert isinstance(operations[0], RemoveOwner)
+    assert change.message == "drop books.owner_id"
+    up = change.upgrade
+    assert up.index("drop_index(batch_op.f('ix_books_owner_id'))") < up.index(
+        "drop_constraint(batch_op.f('fk_books_owner_id_users')"
+    )
+    assert up.index("drop_constraint") < up.index("batch_op.drop_column('owner_id')")
+    assert "create_foreign_key(batch_op.f('fk_books_owner_id_users')" in change.downgrade
 
 
 def test_access_changes_that_keep_owner_are_plain_resource_changes() -> None:

@@ -13,6 +13,7 @@ from fastgen.plan import (
     AddField,
     AddRelation,
     AddResource,
+    AlterRelation,
     ChangeResource,
     Operation,
     RemoveField,
@@ -114,7 +115,7 @@ def test_added_required_belongs_to_needs_a_default_and_is_refused() -> None:
         _require_defaults([found])
     assert caught.value.message.startswith("Book.author: a required relation")
     assert caught.value.hint is not None
-    assert caught.value.hint.startswith("add it with `optional: true`")
+    assert caught.value.hint.startswith("make it `optional: true` first")
 
 
 def test_added_many_to_many_and_has_many_are_safe() -> None:
@@ -159,32 +160,140 @@ def test_renaming_a_relation_is_a_removal_and_an_addition() -> None:
 
 
 @pytest.mark.parametrize(
-    ("update", "shown"),
+    ("update", "label", "safety"),
     [
-        ({"belongs_to": None, "has_many": "Author"}, "belongs_to Author? on_delete cascade -> "),
-        ({"belongs_to": "Tag"}, "-> belongs_to Tag? on_delete cascade"),
-        ({"on_delete": OnDelete.SET_NULL}, "-> belongs_to Author? on_delete set null"),
-        ({"optional": False}, "-> belongs_to Author on_delete cascade"),
+        ({"optional": False}, "~ relation Book.author: optional -> required", Safety.DESTRUCTIVE),
+        (
+            {"on_delete": OnDelete.SET_NULL},
+            "~ relation Book.author: on_delete cascade -> set null",
+            Safety.SAFE,
+        ),
+        (
+            {"belongs_to": "Tag"},
+            "~ relation Book.author: belongs_to Author? on_delete cascade, column author_id -> "
+            "belongs_to Tag? on_delete cascade, column author_id",
+            Safety.DESTRUCTIVE,
+        ),
+        (
+            {"belongs_to": None, "many_to_many": "Author", "on_delete": None, "optional": False},
+            "~ relation Book.author: belongs_to Author? on_delete cascade, column author_id -> "
+            "many_to_many Author, table books_author",
+            Safety.DESTRUCTIVE,
+        ),
+        (
+            {"belongs_to": "Tag", "optional": False},
+            "~ relation Book.author: belongs_to Author? on_delete cascade, column author_id -> "
+            "belongs_to Tag on_delete cascade, column author_id",
+            Safety.NEEDS_DEFAULT,
+        ),
     ],
 )
-def test_changing_what_a_relation_is_in_the_database_is_refused(
-    update: dict[str, object], shown: str
+def test_changing_what_a_relation_is_in_the_database_is_one_operation(
+    update: dict[str, object], label: str, safety: Safety
 ) -> None:
+    (found,) = operations(book(AUTHOR), book(AUTHOR.model_copy(update=update)))
+    assert isinstance(found, AlterRelation)
+    assert found.safety is safety
+    assert found.label() == (label if safety is Safety.SAFE else f"{label} ({safety})")
+
+
+def test_making_a_relation_optional_is_safe_and_shown_once() -> None:
+    required = AUTHOR.model_copy(update={"optional": False, "expand": True})
+    assert labels(book(required), book(AUTHOR)) == [
+        "~ relation Book.author: required -> optional",
+        "~ resource Book: relations.author -expand",
+    ]
+
+
+def test_a_required_relation_to_a_new_target_is_refused_with_a_hint() -> None:
+    found = operations(
+        book(AUTHOR), book(AUTHOR.model_copy(update={"belongs_to": "Tag", "optional": False}))
+    )
     with pytest.raises(UsageError) as caught:
-        operations(book(AUTHOR), book(AUTHOR.model_copy(update=update)))
-    message = caught.value.message
-    assert message.startswith("Book.author: changing a relation of an existing resource")
-    assert shown in message
+        _require_defaults(found)
+    assert caught.value.message.startswith("Book.author: a required relation")
     assert caught.value.hint is not None
-    assert caught.value.hint.startswith(
-        "restore its definition recorded in fastgen.lock "
-        "(author: {belongs_to: Author, on_delete: cascade, optional: true})"
+    assert "`optional: true` first" in caught.value.hint
+
+
+def test_a_relation_made_required_checks_every_row_then_sets_not_null() -> None:
+    change = migration(book(AUTHOR), book(AUTHOR.model_copy(update={"optional": False})))
+    assert change.message == "alter books.author_id"
+    up = change.upgrade
+    assert 'missing = sa.text("SELECT 1 FROM books WHERE author_id IS NULL")' in up
+    assert "'books.author_id: author is now required, and rows of books '" in up
+    assert up.index("raise RuntimeError(") < up.index("batch_op.alter_column('author_id'")
+    assert "existing_type=sa.Integer(),\n               nullable=False)" in up
+    assert "add_column" not in up and "drop_column" not in up
+    down = change.downgrade
+    assert "existing_type=sa.Integer(),\n               nullable=True)" in down
+    assert "RuntimeError" not in down
+
+
+def test_a_relation_made_optional_and_back_are_each_others_reverse() -> None:
+    required = AUTHOR.model_copy(update={"optional": False})
+    there = migration(book(required), book(AUTHOR))
+    back = migration(book(AUTHOR), book(required))
+    assert there.upgrade == back.downgrade
+    assert there.downgrade == back.upgrade
+
+
+def test_a_new_on_delete_makes_the_foreign_key_again() -> None:
+    change = migration(
+        book(AUTHOR), book(AUTHOR.model_copy(update={"on_delete": OnDelete.SET_NULL}))
+    )
+    up = change.upgrade
+    drop = "batch_op.drop_constraint(batch_op.f('fk_books_author_id_authors'), type_='foreignkey')"
+    create = (
+        "batch_op.create_foreign_key(batch_op.f('fk_books_author_id_authors'), 'authors', "
+        "['author_id'], ['id'], ondelete='SET NULL')"
+    )
+    assert up.index(drop) < up.index(create)
+    assert "drop_column" not in up and "index" not in up
+    assert "ondelete='CASCADE'" in change.downgrade
+
+
+def test_a_new_target_drops_the_column_and_adds_it_again_empty() -> None:
+    change = migration(book(AUTHOR), book(AUTHOR.model_copy(update={"belongs_to": "Tag"})))
+    assert change.message == "drop books.author_id; add books.author_id"
+    up = change.upgrade
+    order = [
+        "drop_index(batch_op.f('ix_books_author_id'))",
+        "drop_constraint(batch_op.f('fk_books_author_id_authors')",
+        "drop_column('author_id')",
+        "add_column(sa.Column('author_id', sa.Integer(), nullable=True))",
+        "create_foreign_key(batch_op.f('fk_books_author_id_tags'), 'tags'",
+        "create_index(batch_op.f('ix_books_author_id')",
+    ]
+    assert [up.index(step) for step in order] == sorted(up.index(step) for step in order)
+    assert "create_foreign_key(batch_op.f('fk_books_author_id_authors'), 'authors'" in (
+        change.downgrade
     )
 
 
-def test_changing_a_many_to_many_target_is_refused() -> None:
-    with pytest.raises(UsageError, match=r"many_to_many Tag -> many_to_many Author"):
-        operations(book(TAGS), book(TAGS.model_copy(update={"many_to_many": "Author"})))
+def test_a_many_to_many_target_change_makes_its_link_table_again() -> None:
+    change = migration(book(TAGS), book(TAGS.model_copy(update={"many_to_many": "Author"})))
+    assert change.message == "drop books_tags; create books_tags"
+    up = change.upgrade
+    assert up.index("op.drop_table('books_tags')") < up.index("op.create_table('books_tags'")
+    assert "sa.Column('author_id'" in up and "['authors.id']" in up
+    down = change.downgrade
+    assert down.index("op.drop_table('books_tags')") < down.index("op.create_table('books_tags'")
+    assert "['tags.id']" in down
+
+
+def test_belongs_to_becoming_many_to_many_drops_the_column_and_makes_the_link_table() -> None:
+    linked = AUTHOR.model_copy(
+        update={"belongs_to": None, "many_to_many": "Author", "on_delete": None, "optional": False}
+    )
+    change = migration(book(AUTHOR), book(linked))
+    assert change.message == "drop books.author_id; create books_author"
+    up = change.upgrade
+    assert up.index("drop_column('author_id')") < up.index("op.create_table('books_author'")
+    down = change.downgrade
+    assert down.index("op.drop_table('books_author')") < down.index(
+        "add_column(sa.Column('author_id'"
+    )
 
 
 def test_spelling_out_the_default_on_delete_is_code_only() -> None:
