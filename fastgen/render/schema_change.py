@@ -7,14 +7,16 @@ sides) and for link tables of relations added later, `alter_table_code` for reso
 fields or `belongs_to` relations changed. The downgrade undoes the upgrade step by step in reverse
 order. A removed resource's tables (link tables first) and native enum types are dropped, and
 the downgrade creates them again, empty, as the applied state describes them.
+
+Tables created or dropped whole are written without SQLAlchemy or Alembic
+(`fastgen.render.create_table`); only changed tables import them (`fastgen.render.alter`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from fastgen.plan.operations import (
     AddField,
@@ -27,17 +29,14 @@ from fastgen.plan.operations import (
     RemoveResource,
     RenameField,
 )
-from fastgen.render.alter import TableChange, alter_table_code
-from fastgen.render.columns import (
-    NAMING_CONVENTION,
-    build_link_table,
-    build_tables,
-    fk_column_name,
-    link_relations,
-    link_table,
-)
-from fastgen.render.migration import create_tables_code, join_bodies
+from fastgen.render import create_table
+from fastgen.render.columns import fk_column_name, link_relations, link_table
+from fastgen.render.create_table import create_tables_code, resource_tables
+from fastgen.render.migration import join_bodies
 from fastgen.state import ProjectState
+
+if TYPE_CHECKING:
+    from fastgen.render.alter import TableChange
 
 
 @dataclass(frozen=True)
@@ -57,17 +56,17 @@ def schema_change(
     created = [op.spec for op in operations if isinstance(op, AddResource)]
     steps: list[tuple[str, str]] = []  # (upgrade, downgrade), in the order they run up
     if created:
-        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        steps.append(create_tables_code(build_tables(created, metadata, new.tables())))
+        steps.append(create_tables_code(resource_tables(created, new.tables())))
     for change in _changed_tables(operations, old, new):
+        from fastgen.render.alter import alter_table_code
+
         up = alter_table_code(change, old.tables(), new.tables(), fill_missing=False)
         down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
         steps.append(("\n".join(up), "\n".join(down)))
     steps.extend(_link_tables(operations, old, new))
     removed = [op.spec for op in operations if isinstance(op, RemoveResource)]
     if removed:
-        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        create, drop = create_tables_code(build_tables(removed, metadata, old.tables()))
+        create, drop = create_tables_code(resource_tables(removed, old.tables()))
         steps.append((drop, create))
     return SchemaChange(
         message=_message(operations),
@@ -89,6 +88,10 @@ def _changed_tables(
                 order.append(op.resource)
             if isinstance(op, RenameField):
                 renames.setdefault(op.resource, {})[op.old.name] = op.new.name
+    if not order:
+        return []
+    from fastgen.render.alter import TableChange
+
     return [
         TableChange(old.resources[name], new.resources[name], renames.get(name, {}))
         for name in order
@@ -107,10 +110,7 @@ def _link_tables(
         if op.relation.kind != "many_to_many":
             continue
         state = new if isinstance(op, AddRelation) else old
-        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        table = build_link_table(
-            state.resources[op.resource], op.relation, metadata, state.tables()
-        )
+        table = create_table.link_table(state.resources[op.resource], op.relation, state.tables())
         create, drop = create_tables_code([table])
         steps.append((create, drop) if isinstance(op, AddRelation) else (drop, create))
     return steps
