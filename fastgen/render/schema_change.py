@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from fastgen.plan.operations import (
     AddField,
@@ -30,13 +29,11 @@ from fastgen.plan.operations import (
     RenameField,
 )
 from fastgen.render import create_table
+from fastgen.render.added_columns import TableChange, added_columns_code
 from fastgen.render.columns import fk_column_name, link_relations, link_table
 from fastgen.render.create_table import create_tables_code, resource_tables
 from fastgen.render.migration import join_bodies
 from fastgen.state import ProjectState
-
-if TYPE_CHECKING:
-    from fastgen.render.alter import TableChange
 
 
 @dataclass(frozen=True)
@@ -58,11 +55,7 @@ def schema_change(
     if created:
         steps.append(create_tables_code(resource_tables(created, new.tables())))
     for change in _changed_tables(operations, old, new):
-        from fastgen.render.alter import alter_table_code
-
-        up = alter_table_code(change, old.tables(), new.tables(), fill_missing=False)
-        down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
-        steps.append(("\n".join(up), "\n".join(down)))
+        steps.append(_altered(change, old, new))
     steps.extend(_link_tables(operations, old, new))
     removed = [op.spec for op in operations if isinstance(op, RemoveResource)]
     if removed:
@@ -73,6 +66,19 @@ def schema_change(
         upgrade=join_bodies([up for up, _ in steps]),
         downgrade=join_bodies([down for _, down in reversed(steps)]),
     )
+
+
+def _altered(change: TableChange, old: ProjectState, new: ProjectState) -> tuple[str, str]:
+    """Upgrade and downgrade of one changed table: fields only added (or only removed) are
+    written directly, anything else by `alter_table_code` (SQLAlchemy and Alembic)."""
+    up = added_columns_code(change.before, change.after, change.renames, fill_missing=False)
+    down = added_columns_code(change.after, change.before, {}, fill_missing=True)
+    if up is None or down is None:
+        from fastgen.render.alter import alter_table_code
+
+        up = alter_table_code(change, old.tables(), new.tables(), fill_missing=False)
+        down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
+    return "\n".join(up), "\n".join(down)
 
 
 def _changed_tables(
@@ -88,10 +94,6 @@ def _changed_tables(
                 order.append(op.resource)
             if isinstance(op, RenameField):
                 renames.setdefault(op.resource, {})[op.old.name] = op.new.name
-    if not order:
-        return []
-    from fastgen.render.alter import TableChange
-
     return [
         TableChange(old.resources[name], new.resources[name], renames.get(name, {}))
         for name in order

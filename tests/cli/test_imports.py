@@ -103,14 +103,37 @@ def test_check_reads_a_project_without_libcst_sqlalchemy_or_alembic(
     assert _heavy(modules) == []
 
 
-def test_a_change_that_needs_them_imports_them(bookshop: Path, tmp_path: Path) -> None:
-    """The listing does see them when they are used (the tests above could not pass by
-    looking at the wrong process)."""
+def test_adding_a_column_needs_no_libcst_sqlalchemy_or_alembic(
+    bookshop: Path, tmp_path: Path
+) -> None:
+    """Files nobody edited are replaced by their new version (no three-way merge), and the
+    revision that adds the column is written directly."""
     code, modules = _imported(
         tmp_path, "--project", bookshop, "--dry-run", "add", "column", "Book", "stock:int?"
     )
     assert code == 0
+    assert "fastgen.render.added_columns" in modules
+    assert _heavy(modules) == []
+    printed = (tmp_path / "stdout.txt").read_text()
+    assert "batch_op.add_column(" in printed
+    assert "+    stock: int | None" in printed
+
+
+def test_a_change_that_needs_them_imports_them(bookshop: Path, tmp_path: Path) -> None:
+    """A column changed (not only added) goes through SQLAlchemy and Alembic, and a model edited
+    by hand through libcst's three-way merge; the listing sees them (the tests above could not
+    pass by looking at the wrong process)."""
+    model = bookshop / "app" / "models" / "book.py"
+    model.write_text(model.read_text(encoding="utf-8") + "# kept by hand\n", encoding="utf-8")
+    spec = bookshop / "specs" / "book.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("max_length: 200", "max_length: 150", 1), encoding="utf-8")
+    code, modules = _imported(tmp_path, "--project", bookshop, "--dry-run", "sync")
+    assert code == 0
     assert {"libcst", "sqlalchemy", "alembic"} <= modules
+    printed = (tmp_path / "stdout.txt").read_text()
+    assert "existing_type=sa.String(length=200)" in printed
+    assert "max_length=150" in printed
 
 
 def test_no_module_of_fastgen_imports_libcst_matchers(tmp_path: Path) -> None:

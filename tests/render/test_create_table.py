@@ -3,6 +3,7 @@ is exactly what Alembic's renderer writes for the SQLAlchemy tables the specs ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import sqlalchemy as sa
 from spec_worlds import WORLDS, load_world
 
 from fastgen.render import create_table, migration
+from fastgen.render.added_columns import MissingDefault, added_columns_code
+from fastgen.render.alter import TableChange, alter_table_code
 from fastgen.render.columns import NAMING_CONVENTION, build_link_table, build_tables
 from fastgen.spec.model import Access, FieldSpec, FieldType, RelationSpec, ResourceSpec
 from fastgen.state import ProjectState
@@ -81,3 +84,57 @@ def test_values_that_need_quoting_owners_and_very_wide_tables() -> None:
     assert "*[sa.Column('id'" in up
     assert "\"it's\", 'say \"hi\"', 'back\\\\slash', 'été'" in up
     assert down.endswith('    sa.Enum(name="notemood").drop(op.get_bind(), checkfirst=True)')
+
+
+def _alter_both_ways(
+    before: ResourceSpec, after: ResourceSpec, tables: dict[str, str], *, fill_missing: bool
+) -> tuple[object, object]:
+    """(ours, Alembic's) for the change `before` -> `after`: the code, or the exception's type
+    and message."""
+
+    def outcome(render: Callable[[], object]) -> object:
+        try:
+            return render()
+        except MissingDefault as error:
+            return ("MissingDefault", str(error))
+
+    ours = outcome(lambda: added_columns_code(before, after, {}, fill_missing=fill_missing))
+    change = TableChange(before, after, {})
+    alembic = outcome(lambda: alter_table_code(change, tables, tables, fill_missing=fill_missing))
+    return ours, alembic
+
+
+@pytest.mark.parametrize("fill_missing", [False, True])
+def test_fields_added_or_removed_render_as_alter_table_code_does(
+    fill_missing: bool, tmp_path: Path
+) -> None:
+    """Every field type and option of the fields world added to a table, and removed from it:
+    one at a time to a table that has other fields, and all of them at once."""
+    specs = load_world(WORLDS["fields"](), tmp_path)
+    tables = {**_tables(specs)}
+    fields = [
+        spec.fields[0].model_copy(update={"name": f"{spec.fields[0].name}_{i}"})
+        for i, spec in enumerate(specs)
+    ]
+    host = specs[0].model_copy(update={"fields": (fields[0],)})
+    cases = [(host, host.model_copy(update={"fields": (fields[0], field)})) for field in fields[1:]]
+    cases.append((host, host.model_copy(update={"fields": tuple(fields)})))
+    compared = 0
+    for before, after in cases:
+        for old, new in ((before, after), (after, before)):
+            ours, alembic = _alter_both_ways(old, new, tables, fill_missing=fill_missing)
+            assert ours == alembic, [f.name for f in new.fields if f not in old.fields]
+            compared += 1
+    assert compared == 2 * len(fields)
+
+
+def test_other_changes_are_left_to_alter_table_code() -> None:
+    """A field changed, or fields added and removed at once: not written here."""
+    code = FieldSpec(name="code", type=FieldType.STR, optional=True)
+    note = ResourceSpec(resource="Note", table="notes", path="/notes", fields=(code,), access=OWNED)
+    longer = note.model_copy(update={"fields": (code.model_copy(update={"max_length": 9}),)})
+    swapped = note.model_copy(update={"fields": (code.model_copy(update={"name": "other"}),)})
+    assert added_columns_code(note, longer, {}, fill_missing=False) is None
+    assert added_columns_code(note, swapped, {}, fill_missing=False) is None
+    assert added_columns_code(note, swapped, {"code": "other"}, fill_missing=False) is None
+    assert added_columns_code(note, note, {}, fill_missing=False) == []
