@@ -245,12 +245,13 @@ def compare_cli(
     log: Callable[[str], None] = print,
 ) -> tuple[list[Compared], Series]:
     """The command-line measurements with `before` and `after` (two fastgen executables) run
-    in turn. `after` keeps its per-user cache (FASTGEN_CACHE_DIR under `work`) warm across
+    in turn. Each keeps a per-user cache of its own (FASTGEN_CACHE_DIR under `work`) warm across
     runs, as on a person's machine; `fastgen check` is also measured with an empty cache before
-    every run, as on a fresh CI machine."""
+    every run of either, as on a fresh CI machine (a `before` without a cache ignores it)."""
     work.mkdir(parents=True, exist_ok=True)
     cache = work / "fastgen-cache"
     after_env = {**env, "FASTGEN_CACHE_DIR": str(cache)}
+    before_env = {**env, "FASTGEN_CACHE_DIR": str(work / "fastgen-cache-before")}
     rows: list[Compared] = []
 
     def pair(
@@ -260,11 +261,12 @@ def compare_cli(
         cwd: Path,
         prepare: Callable[[], object] | None = None,
         after_env: Mapping[str, str] = after_env,
+        before_env: Mapping[str, str] = before_env,
         reps: int = scale.reps,
     ) -> None:
         log(f"{command} {project}")
         old, new = _alternate(
-            reps, [([before, *args], env), ([after, *args], after_env)], cwd, prepare
+            reps, [([before, *args], before_env), ([after, *args], after_env)], cwd, prepare
         )
         rows.append(Compared(command, project, old, new))
 
@@ -302,10 +304,13 @@ def compare_cli(
             ladder[size],
             functools.partial(shutil.rmtree, cold, ignore_errors=True),
             after_env={**env, "FASTGEN_CACHE_DIR": str(cold)},
+            before_env={**env, "FASTGEN_CACHE_DIR": str(cold)},
             reps=reps,
         )
     log("fastgen add column (before, after) and alembic revision --autogenerate")
-    column, alembic = _column_three_ways(work / "column", env, after_env, scale.reps, before, after)
+    column, alembic = _column_three_ways(
+        work / "column", before_env, after_env, scale.reps, before, after
+    )
     rows.append(column)
     return rows, alembic
 

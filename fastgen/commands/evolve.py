@@ -301,15 +301,17 @@ def _merge(
 ) -> tuple[dict[str, str], list[PatchConflict]]:
     merged: dict[str, str] = {}
     conflicts: list[PatchConflict] = []
-    if not pairs_flat:
-        return merged, conflicts
-    from fastgen.patch.merge import merge_generated
-
     for index in range(0, len(pairs_flat), 2):
         (path, old_text), (_, new_text) = pairs_flat[index], pairs_flat[index + 1]
         if old_text == new_text:
             continue
         current = read_text(project.root, path)
+        if current == old_text:  # not edited by hand: the new version as it is
+            merged[path] = new_text
+            continue
+        if current == new_text:
+            merged[path] = current
+            continue
         if current is None:
             conflicts.append(
                 PatchConflict(
@@ -320,6 +322,8 @@ def _merge(
                 )
             )
             continue
+        from fastgen.patch.merge import merge_generated  # libcst: only for files edited by hand
+
         result = merge_generated(current, old_text, new_text, path)
         conflicts.extend(result.conflicts)
         merged[path] = result.source

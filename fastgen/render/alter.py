@@ -19,11 +19,8 @@ The downgrade is the same computation in the other direction, so every revision 
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +29,7 @@ from alembic.operations import ops
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import conv
 
+from fastgen.render.added_columns import MissingDefault, TableChange, fill_value, sql_literal
 from fastgen.render.columns import (
     NAMING_CONVENTION,
     OWNER_COLUMN,
@@ -42,23 +40,9 @@ from fastgen.render.columns import (
     on_delete_sql,
     sa_type,
 )
-from fastgen.spec.model import FieldSpec, FieldType, RelationSpec, ResourceSpec
+from fastgen.spec.model import FieldSpec, RelationSpec, ResourceSpec
 
-
-class MissingDefault(ValueError):
-    """A column becomes NOT NULL on a table that may hold rows, and nothing says what to put.
-    The argument names the field (or the `belongs_to` relation)."""
-
-
-@dataclass(frozen=True)
-class TableChange:
-    before: ResourceSpec
-    after: ResourceSpec
-    renames: Mapping[str, str]  # old field name -> new field name
-    owner_email: str | None = None  # the account given the rows that exist when owner_id comes
-
-    def reverse(self) -> TableChange:
-        return TableChange(self.after, self.before, {new: old for old, new in self.renames.items()})
+__all__ = ["MissingDefault", "TableChange", "alter_table_code", "sql_literal"]
 
 
 def alter_table_code(
@@ -557,13 +541,7 @@ class _Builder:
     # -- values for rows that already exist ------------------------------------------------
 
     def _fill_value(self, field: FieldSpec) -> str:
-        if field.has_default and field.default is not None:
-            return sql_literal(field, field.default)
-        if not self.fill_missing:
-            raise MissingDefault(field.name)
-        if field.type is FieldType.ENUM:
-            return (field.values or ("",))[0]
-        return _NEUTRAL[field.type]
+        return fill_value(field, fill_missing=self.fill_missing)
 
 
 def _raise(message: str, indent: str) -> list[str]:
@@ -583,42 +561,6 @@ def _link(relation: RelationSpec) -> tuple[str, str]:
 
 def _indent(block: str) -> str:
     return "\n".join(f"    {line}" if line else line for line in block.splitlines())
-
-
-def sql_literal(field: FieldSpec, value: Any) -> str:
-    """A default as the text of an SQL string literal both SQLite and PostgreSQL read back as
-    the same value (without the quotes)."""
-    kind = field.type
-    if kind is FieldType.BOOL:
-        return "1" if value else "0"
-    if kind is FieldType.UUID:
-        return uuid.UUID(str(value)).hex
-    if kind is FieldType.DATETIME:
-        moment = dt.datetime.fromisoformat(str(value))
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-        return moment.isoformat(sep=" ", timespec="microseconds")
-    if kind is FieldType.FLOAT:
-        return repr(float(value))
-    return str(value)
-
-
-_NEUTRAL: dict[FieldType, str] = {
-    FieldType.STR: "",
-    FieldType.TEXT: "",
-    FieldType.EMAIL: "",
-    FieldType.URL: "",
-    FieldType.PASSWORD: "",
-    FieldType.INT: "0",
-    FieldType.FLOAT: "0.0",
-    FieldType.DECIMAL: "0",
-    FieldType.BOOL: "0",
-    FieldType.DATE: "1970-01-01",
-    FieldType.DATETIME: "1970-01-01 00:00:00.000000",
-    FieldType.TIME: "00:00:00",
-    FieldType.UUID: "0" * 32,
-    FieldType.JSON: "{}",
-}
 
 
 def _type_key(kind: sa.types.TypeEngine[Any]) -> str:

@@ -1,7 +1,9 @@
 """Alembic revisions rendered without a database.
 
-Operations are built as `alembic.operations.ops` objects from the tables the specs describe and
-rendered by Alembic's own renderer; the downgrade is always `upgrade_ops.reverse()`. The revision
+New tables are written by `fastgen.render.create_table` without SQLAlchemy or Alembic; changes
+to existing tables (`fastgen.render.alter`) and `create_tables_code` here build
+`alembic.operations.ops` objects from the tables the specs describe and render them with
+Alembic's own renderer, the downgrade always `upgrade_ops.reverse()`. The revision
 id is derived from the content (its parent included), so the same change gives the same file on
 every machine, and two branches that each make a change give two different ids.
 
@@ -16,11 +18,12 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import jinja2
-import sqlalchemy as sa
-from alembic.autogenerate import render_python_code
-from alembic.operations import ops
+if TYPE_CHECKING:
+    import jinja2
+    import sqlalchemy as sa
+    from alembic.operations import ops
 
 _GENERATED_COMMENT = re.compile(r"^\s*# ### .* ###\n", re.MULTILINE)
 
@@ -36,6 +39,8 @@ class RenderedRevision:
 
 def create_table_ops(table: sa.Table) -> list[ops.MigrateOperation]:
     """`create_table` plus one `create_index` per index, the way autogenerate orders them."""
+    from alembic.operations import ops
+
     result: list[ops.MigrateOperation] = [ops.CreateTableOp.from_table(table)]
     for index in sorted(table.indexes, key=lambda i: str(i.name)):
         result.append(ops.CreateIndexOp.from_index(index))
@@ -44,6 +49,9 @@ def create_table_ops(table: sa.Table) -> list[ops.MigrateOperation]:
 
 def _enum_drops(operations: Sequence[ops.MigrateOperation]) -> list[str]:
     """Native enum types outlive `drop_table` on PostgreSQL; the downgrade drops them too."""
+    import sqlalchemy as sa
+    from alembic.operations import ops
+
     names: list[str] = []
     for operation in operations:
         if isinstance(operation, ops.CreateTableOp):
@@ -54,6 +62,8 @@ def _enum_drops(operations: Sequence[ops.MigrateOperation]) -> list[str]:
 
 
 def _body(operations: ops.UpgradeOps | ops.DowngradeOps, extra: list[str]) -> str:
+    from alembic.autogenerate import render_python_code
+
     code = _GENERATED_COMMENT.sub("", render_python_code(operations) + "\n").rstrip()
     parts = ([code] if code.strip() else []) + extra
     return "\n".join(parts) if parts else "    pass"
@@ -70,6 +80,8 @@ def revision_filename(sequence: int, revision: str, message: str) -> str:
 def create_tables_code(tables: Sequence[sa.Table]) -> tuple[str, str]:
     """Upgrade and downgrade bodies that create the tables (with their indexes) and drop them,
     native enum types included."""
+    from alembic.operations import ops
+
     operations = [op for table in tables for op in create_table_ops(table)]
     upgrade_ops = ops.UpgradeOps(ops=list(operations))
     return _body(upgrade_ops, []), _body(upgrade_ops.reverse(), _enum_drops(operations))

@@ -7,14 +7,15 @@ sides) and for link tables of relations added later, `alter_table_code` for reso
 fields or `belongs_to` relations changed. The downgrade undoes the upgrade step by step in reverse
 order. A removed resource's tables (link tables first) and native enum types are dropped, and
 the downgrade creates them again, empty, as the applied state describes them.
+
+Tables created or dropped whole are written without SQLAlchemy or Alembic
+(`fastgen.render.create_table`); only changed tables import them (`fastgen.render.alter`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import sqlalchemy as sa
 
 from fastgen.plan.operations import (
     AddField,
@@ -30,17 +31,11 @@ from fastgen.plan.operations import (
     RemoveResource,
     RenameField,
 )
-from fastgen.render.alter import TableChange, alter_table_code
-from fastgen.render.columns import (
-    NAMING_CONVENTION,
-    OWNER_COLUMN,
-    build_link_table,
-    build_tables,
-    fk_column_name,
-    link_relations,
-    link_table,
-)
-from fastgen.render.migration import create_tables_code, join_bodies
+from fastgen.render import create_table
+from fastgen.render.added_columns import TableChange, added_columns_code
+from fastgen.render.columns import OWNER_COLUMN, fk_column_name, link_relations, link_table
+from fastgen.render.create_table import create_tables_code, resource_tables
+from fastgen.render.migration import join_bodies
 from fastgen.spec.model import RelationSpec
 from fastgen.state import ProjectState
 
@@ -62,23 +57,32 @@ def schema_change(
     created = [op.spec for op in operations if isinstance(op, AddResource)]
     steps: list[tuple[str, str]] = []  # (upgrade, downgrade), in the order they run up
     if created:
-        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        steps.append(create_tables_code(build_tables(created, metadata, new.tables())))
+        steps.append(create_tables_code(resource_tables(created, new.tables())))
     for change in _changed_tables(operations, old, new):
-        up = alter_table_code(change, old.tables(), new.tables(), fill_missing=False)
-        down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
-        steps.append(("\n".join(up), "\n".join(down)))
+        steps.append(_altered(change, old, new))
     steps.extend(_link_tables(operations, old, new))
     removed = [op.spec for op in operations if isinstance(op, RemoveResource)]
     if removed:
-        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-        create, drop = create_tables_code(build_tables(removed, metadata, old.tables()))
+        create, drop = create_tables_code(resource_tables(removed, old.tables()))
         steps.append((drop, create))
     return SchemaChange(
         message=_message(operations),
         upgrade=join_bodies([up for up, _ in steps]),
         downgrade=join_bodies([down for _, down in reversed(steps)]),
     )
+
+
+def _altered(change: TableChange, old: ProjectState, new: ProjectState) -> tuple[str, str]:
+    """Upgrade and downgrade of one changed table: fields only added (or only removed) are
+    written directly, anything else by `alter_table_code` (SQLAlchemy and Alembic)."""
+    up = added_columns_code(change.before, change.after, change.renames, fill_missing=False)
+    down = added_columns_code(change.after, change.before, {}, fill_missing=True)
+    if up is None or down is None:
+        from fastgen.render.alter import alter_table_code
+
+        up = alter_table_code(change, old.tables(), new.tables(), fill_missing=False)
+        down = alter_table_code(change.reverse(), new.tables(), old.tables(), fill_missing=True)
+    return "\n".join(up), "\n".join(down)
 
 
 def _changed_tables(
@@ -134,9 +138,10 @@ def _link_tables(
     return steps
 
 
-def _link_table(state: ProjectState, resource: str, relation: RelationSpec) -> sa.Table:
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-    return build_link_table(state.resources[resource], relation, metadata, state.tables())
+def _link_table(
+    state: ProjectState, resource: str, relation: RelationSpec
+) -> create_table.TableCode:
+    return create_table.link_table(state.resources[resource], relation, state.tables())
 
 
 def _message(operations: Sequence[Operation]) -> str:
