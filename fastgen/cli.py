@@ -520,6 +520,29 @@ def sync(
     )
 
 
+@app.command(
+    epilog=examples(
+        "fastgen upgrade",
+        "fastgen upgrade --dry-run   (show the diff; write nothing)",
+        note="A node both the blueprint and a person changed is a conflict (exit 3): nothing is "
+        "written, and the code to paste is shown.",
+    ),
+)
+def upgrade(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change, as diffs; write nothing.")
+    ] = False,
+) -> None:
+    """Carry this fastgen's blueprints into the generated files, keeping hand edits: a
+    three-way merge of what fastgen generated then, what it generates now and what is on disk."""
+    from fastgen.commands.upgrade import upgrade as run_upgrade
+
+    options = _options(ctx)
+    options.dry_run = options.dry_run or dry_run
+    _run(ctx, lambda options: run_upgrade(_project(options)), doing="upgrading")
+
+
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON document instead of text.")
 ]

@@ -56,6 +56,7 @@ def test_add_resource_reports_created_and_patched_files(
         "tests/test_author.py",
     ]
     assert sorted(reported(result.stdout, "patch")) == [
+        ".fastgen/generated.json",
         "app/main.py",
         "app/models/__init__.py",
         "fastgen.lock",
