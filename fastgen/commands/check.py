@@ -39,7 +39,7 @@ from fastgen.project import (
     Project,
 )
 from fastgen.record import RECORD_PATH, Record, guess_identity, parse_record, with_roles_of
-from fastgen.render.resource import module_name, output_paths
+from fastgen.render.resource import FACTORIES_INIT, module_name, output_paths
 from fastgen.state import ProjectState, parse_lock
 from fastgen.write import find_leftovers, read_text
 
@@ -114,10 +114,6 @@ def _recorded(
     text = read_text(project.root, RECORD_PATH)
     if text is None:
         return []
-    try:
-        record = parse_record(text)
-    except FastgenError as error:
-        return [Finding(OUT_OF_DATE, error.message, error.hint or "", RECORD_PATH)]
     memo = spec_memo("record")
     overrides = sorted(project.override_dir.rglob("*")) if project.override_dir.is_dir() else []
     key = memo.key(
@@ -126,10 +122,15 @@ def _recorded(
         "\0".join(project.roles),
         read_text(project.root, "pyproject.toml") or "",
         read_text(project.root, MAIN_PATH) or "",
+        str((project.root / FACTORIES_INIT[1]).is_file()),
         *(part for path in overrides if path.is_file() for part in (str(path), path.read_bytes())),
     )
     stale = memo.get(key)
     if not (isinstance(stale, list) and all(isinstance(path, str) for path in stale)):
+        try:
+            record = parse_record(text)
+        except FastgenError as error:
+            return [Finding(OUT_OF_DATE, error.message, error.hint or "", RECORD_PATH)]
         stale = _stale(project, state, record)
         memo.put(key, stale)
     return [
