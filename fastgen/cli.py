@@ -198,11 +198,17 @@ def _report(outcome: Outcome, *, dry_run: bool) -> None:
         out.print(escape(operation))
     if outcome.operations:
         out.print()
+    kept = 0  # files of the record of what fastgen generated: one line for them all
     for change in outcome.changeset.changes:
+        if change.path.startswith(".fastgen/"):
+            kept += change.action.value != "identical"
+            continue
         style = _STYLES[change.action.value]
         out.print(f"  [{style}]{change.action.value:>9}[/{style}]  {escape(change.path)}")
         if dry_run and change.action.value not in ("identical", "delete"):
             out.print(escape(change.diff()), end="")  # a file deleted shows as its line above
+    if kept:
+        out.print(f"  [blue]{'record':>9}[/blue]  .fastgen/ ({counted(kept, 'file')})")
     if outcome.changeset.is_noop:
         out.print(escape(outcome.summary))
         return

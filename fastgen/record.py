@@ -1,11 +1,15 @@
-"""The record of what fastgen generated: `.fastgen/generated.json`, committed with the project.
+"""The record of what fastgen generated: `.fastgen/`, committed with the project.
 
 For every file fastgen generates (the skeleton `fastgen new` writes, each resource's model,
-router, factory and tests, the wiring in `app/main.py` and `app/models/__init__.py`, the files
-fastgen owns whole), the record keeps the text fastgen generated for it, without any hand edit:
-the *base* of the three-way merge `fastgen upgrade` makes (base, what this fastgen renders now,
-what is on disk). Left out: `.env` (this checkout's own), `fastgen.lock`, the specs and the
-migrations under `migrations/versions` (never rewritten).
+router, factory and tests, the files fastgen owns whole), `.fastgen/base/<path>.base` holds the
+text fastgen generated for it, without any hand edit: the *base* of the three-way merge
+`fastgen upgrade` makes (base, what this fastgen renders now, what is on disk).
+`.fastgen/project.json` holds the project's name and database, which the skeleton is rendered
+from. Left out: `.env` (this checkout's own), `fastgen.lock`, the specs and the migrations under
+`migrations/versions` (never rewritten). `app/main.py` and `app/models/__init__.py` are recorded
+as the skeleton has them, before any resource is wired in: their base is that text with the
+lock's resources wired in, the way commands wire them (so two git branches that each add a
+resource change no recorded file in common).
 
 Every command that writes keeps it up to date (`recorded`): a file it creates is recorded as
 written; a file it patches gets the same change applied to its base (the command's change
@@ -13,9 +17,9 @@ before -> after, merged into the base node by node), so hand edits never enter t
 file it deletes leaves the record. A project made before the record existed has none: the first
 command that writes records only the files it creates, and `fastgen upgrade` records the rest.
 
-The file is JSON with sorted keys, each text as a list of its lines (so a change of a generated
-file shows in `git diff` as the lines that changed): deterministic, and outside what the
-project's own checks read (not Python, not under app/, tests/ or migrations/).
+One file per generated file, byte for byte as generated, so `git diff` shows a blueprint's
+change as it is and git merges branches file by file. The `.base` suffix keeps them out of
+what the project's own checks read (ruff, mypy and pytest look at Python files only).
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastgen.errors import UsageError
-from fastgen.project import LOCK_FILE, SPECS_DIR, VERSIONS_DIR
+from fastgen.project import LOCK_FILE, MAIN_PATH, REGISTRY_PATH, SPECS_DIR, VERSIONS_DIR
 from fastgen.write import Changeset, FileChange, read_text
 
-RECORD_PATH = ".fastgen/generated.json"
-FORMAT = 1
-_NOT_RECORDED = (".env", LOCK_FILE, RECORD_PATH)
+RECORD_DIR = ".fastgen"
+BASE_DIR = f"{RECORD_DIR}/base"
+IDENTITY_PATH = f"{RECORD_DIR}/project.json"
+SUFFIX = ".base"
+WIRED = (MAIN_PATH, REGISTRY_PATH)
+"""Recorded before any resource is wired in (see the module docstring)."""
+_NOT_RECORDED = (".env", LOCK_FILE)
 
 
 @dataclass(frozen=True)
@@ -52,59 +60,73 @@ class Record:
 def is_recorded(path: str) -> bool:
     """Whether `path` is a generated file the record keeps (see the module docstring)."""
     return path not in _NOT_RECORDED and not path.startswith(
-        (f"{VERSIONS_DIR}/", f"{SPECS_DIR}/", ".fastgen/")
+        (f"{VERSIONS_DIR}/", f"{SPECS_DIR}/", f"{RECORD_DIR}/")
     )
 
 
-def dump_record(record: Record) -> str:
-    document: dict[str, object] = {"format": FORMAT}
-    if record.identity is not None:
-        document["project"] = {"db": record.identity.db, "name": record.identity.name}
-    document["files"] = {
-        path: record.files[path].splitlines(keepends=True) for path in sorted(record.files)
-    }
-    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def base_path(path: str) -> str:
+    """Where the record keeps the base of `path`."""
+    return f"{BASE_DIR}/{path}{SUFFIX}"
 
 
-def parse_record(text: str) -> Record:
-    problem = "not a record fastgen wrote"
+def dump_identity(identity: Identity) -> str:
+    return json.dumps({"db": identity.db, "name": identity.name}, indent=1, sort_keys=True) + "\n"
+
+
+def _identity(root: Path) -> Identity | None:
+    text = read_text(root, IDENTITY_PATH)
+    if text is None:
+        return None
     try:
         document = json.loads(text)
-    except ValueError as error:
-        problem = f"not valid JSON ({error})"
+    except ValueError:
         document = None
-    files = document.get("files") if isinstance(document, dict) else None
-    project = document.get("project", {}) if isinstance(document, dict) else None
     if (
         not isinstance(document, dict)
-        or document.get("format") != FORMAT
-        or not isinstance(files, dict)
-        or not isinstance(project, dict)
-        or not all(
-            isinstance(lines, list) and all(isinstance(line, str) for line in lines)
-            for lines in files.values()
-        )
+        or not isinstance(document.get("name"), str)
+        or not isinstance(document.get("db"), str)
     ):
         raise UsageError(
-            f"{RECORD_PATH}: {problem}",
-            hint="restore it from version control, or delete it (then `fastgen upgrade` keeps "
-            "every file that differs from this fastgen's blueprints as it is and records anew)",
+            f"{IDENTITY_PATH}: not what fastgen wrote (a JSON object with `name` and `db`)",
+            hint="restore it from version control, or delete it (the project's name and "
+            "database are then read from pyproject.toml and app/core/config.py)",
         )
-    identity = None
-    if isinstance(project.get("name"), str) and isinstance(project.get("db"), str):
-        identity = Identity(project["name"], project["db"])
-    return Record(identity, {path: "".join(lines) for path, lines in files.items()})
+    return Identity(document["name"], document["db"])
 
 
 def read_record(root: Path) -> Record | None:
     """The project's record, or None when it has none (made before the record existed)."""
-    text = read_text(root, RECORD_PATH)
-    return None if text is None else parse_record(text)
+    folder = root / BASE_DIR
+    identity = _identity(root)
+    if not folder.is_dir():
+        return None if identity is None else Record(identity)
+    files: dict[str, str] = {}
+    for path in sorted(folder.rglob(f"*{SUFFIX}")):
+        if path.is_file():
+            relative = path.relative_to(folder).as_posix().removesuffix(SUFFIX)
+            text = read_text(root, f"{BASE_DIR}/{relative}{SUFFIX}")
+            if text is not None:
+                files[relative] = text
+    return Record(identity, files)
+
+
+def record_changes(root: Path, before: Record | None, after: Record) -> list[FileChange]:
+    """The file changes that make the record on disk (`before`) `after`."""
+    old = before.files if before is not None else {}
+    changes = [
+        FileChange(base_path(path), old.get(path), after.files.get(path))
+        for path in sorted({*old, *after.files})
+    ]
+    if after.identity is not None:
+        current = read_text(root, IDENTITY_PATH)
+        changes.append(FileChange(IDENTITY_PATH, current, dump_identity(after.identity)))
+    return [change for change in changes if change.before != change.after]
 
 
 def recorded(root: Path, changeset: Changeset, identity: Identity | None = None) -> Changeset:
     """`changeset` with the record brought along: what it creates is recorded as written, what
-    it patches gets the same change in its base, what it deletes leaves the record."""
+    it patches gets the same change in its base, what it deletes leaves the record. `identity`:
+    for a new project (no record on disk yet)."""
     if changeset.is_noop:
         return changeset
     before = read_record(root) if identity is None else None
@@ -115,20 +137,15 @@ def recorded(root: Path, changeset: Changeset, identity: Identity | None = None)
         base = files.get(change.path)
         if change.after is None:
             files.pop(change.path, None)
-        elif change.before is None or base is None:
-            if change.before is None:
-                files[change.path] = change.after
-        else:
+        elif change.before is None:
+            files[change.path] = change.after
+        elif base is not None and change.path not in WIRED:
             files[change.path] = _carried(change, base)
-    who = identity or (before.identity if before is not None else None) or guess_identity(root)
     if before is None and not files:
         return changeset
-    record = Record(who, files)
-    text = dump_record(record)
-    current = read_text(root, RECORD_PATH)
-    if current == text:
-        return changeset
-    return Changeset((*changeset.changes, FileChange(RECORD_PATH, current, text)))
+    who = identity or (before.identity if before is not None else None) or guess_identity(root)
+    changes = record_changes(root, before, Record(who, files))
+    return Changeset((*changeset.changes, *changes)) if changes else changeset
 
 
 def _carried(change: FileChange, base: str) -> str:

@@ -1,5 +1,5 @@
 """Bringing a generated Python file up to date when there is no record of what fastgen once
-generated for it (a project made before `.fastgen/generated.json` existed): conservatively.
+generated for it (a project made before the record in `.fastgen/` existed): conservatively.
 
 Without the base, a difference between the file and today's render cannot be told apart from a
 hand edit, so nothing that differs is touched:

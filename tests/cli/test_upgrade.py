@@ -1,14 +1,14 @@
 """`fastgen upgrade`: the blueprint's changes since a file was generated are merged into it, hand
 edits kept. "An earlier fastgen" is simulated by rewriting a generated file and its base in
-`.fastgen/generated.json` as that version would have written them."""
+`.fastgen/base/` as that version would have written them."""
 
 from __future__ import annotations
 
-import json
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastgen.record import RECORD_PATH, read_record
+from fastgen.record import RECORD_DIR, base_path, read_record
 
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
@@ -25,10 +25,7 @@ HAND_EDIT = "    # hand-written: tokens are checked by the gateway first\n"
 
 
 def _set_base(root: Path, path: str, text: str) -> None:
-    record = root / RECORD_PATH
-    document = json.loads(record.read_text(encoding="utf-8"))
-    document["files"][path] = text.splitlines(keepends=True)
-    record.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    (root / base_path(path)).write_text(text, encoding="utf-8")
 
 
 def _older(root: Path, *, base: bool = True) -> str:
@@ -116,7 +113,7 @@ def test_dry_run_shows_the_diff_and_writes_nothing(
 def test_without_a_record_what_differs_is_kept_and_what_is_missing_added(
     bookshop: Path, run: Run, snapshot: Snapshot
 ) -> None:
-    (bookshop / RECORD_PATH).unlink()
+    shutil.rmtree(bookshop / RECORD_DIR)
     today = _older(bookshop, base=False)
     _hand_edit(bookshop)
     readme = bookshop / "README.md"

@@ -90,7 +90,8 @@ def test_upgrade_from_an_earlier_fastgen_keeps_hand_edits(tmp_path: Path) -> Non
         file.write_text(text, encoding="utf-8")
 
     upgraded = run([str(BIN / "fastgen"), "upgrade"], project)
-    assert ".fastgen/generated.json" in upgraded.stdout
+    assert "record  .fastgen/" in upgraded.stdout
+    assert (project / ".fastgen/base/app/main.py.base").is_file()
     for path, after, edit in HAND_EDITS:
         assert ((after or "") + edit) in (project / path).read_text(encoding="utf-8"), path
     again = run([str(BIN / "fastgen"), "upgrade"], project)
