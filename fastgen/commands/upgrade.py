@@ -32,6 +32,7 @@ from fastgen.project import MAIN_PATH, Project
 from fastgen.record import (
     RECORD_DIR,
     Record,
+    base_path,
     guess_identity,
     read_record,
     record_changes,
@@ -130,8 +131,15 @@ def _upgraded(
             )
             conflicts.extend(outcome.conflicts)
             return outcome.source
+        from fastgen.patch.base import parse
         from fastgen.patch.merge import merge_generated
 
+        if parse(base) is None:
+            raise UsageError(
+                f"{base_path(path)}: not valid Python, so not what fastgen generated for {path}",
+                hint="restore it from version control, or delete it (the file is then upgraded "
+                "as if there were no record of it)",
+            )
         result = merge_generated(current, base, new, path)
         conflicts.extend(result.conflicts)
         return result.source

@@ -177,3 +177,16 @@ def test_commands_that_write_keep_hand_edits_out_of_the_record(
     assert record is not None and "app/models/author.py" not in record.files
     assert "from app.routers import author" not in record.files["app/main.py"]
     assert run("--project", project, "check").exit_code == 0
+
+
+def test_a_damaged_record_is_bad_input_and_nothing_is_written(
+    bookshop: Path, run: Run, snapshot: Snapshot
+) -> None:
+    _older(bookshop)
+    (bookshop / base_path(SECURITY)).write_text("def broken(:\n", encoding="utf-8")
+    before = snapshot(bookshop)
+    result = run("--project", bookshop, "upgrade")
+    assert result.exit_code == 2, result.output
+    assert f"{base_path(SECURITY)}: not valid Python" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(bookshop) == before
