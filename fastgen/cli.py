@@ -203,11 +203,17 @@ def _report(outcome: "Outcome", *, dry_run: bool) -> None:
         out.print(escape(operation))
     if outcome.operations:
         out.print()
+    kept = 0  # files of the record of what fastgen generated: one line for them all
     for change in outcome.changeset.changes:
+        if change.path.startswith(".fastgen/"):
+            kept += change.action.value != "identical"
+            continue
         style = _STYLES[change.action.value]
         out.print(f"  [{style}]{change.action.value:>9}[/{style}]  {escape(change.path)}")
         if dry_run and change.action.value not in ("identical", "delete"):
             out.print(escape(change.diff()), end="")  # a file deleted shows as its line above
+    if kept:
+        out.print(f"  [blue]{'record':>9}[/blue]  .fastgen/ ({counted(kept, 'file')})")
     if outcome.changeset.is_noop:
         out.print(escape(outcome.summary))
         return
@@ -537,6 +543,29 @@ def sync(
         ),
         doing="syncing",
     )
+
+
+@app.command(
+    epilog=examples(
+        "fastgen upgrade",
+        "fastgen upgrade --dry-run   (show the diff; write nothing)",
+        note="A node both the blueprint and a person changed is a conflict (exit 3): nothing is "
+        "written, and the code to paste is shown.",
+    ),
+)
+def upgrade(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change, as diffs; write nothing.")
+    ] = False,
+) -> None:
+    """Carry this fastgen's blueprints into the generated files, keeping hand edits: a
+    three-way merge of what fastgen generated then, what it generates now and what is on disk."""
+    from fastgen.commands.upgrade import upgrade as run_upgrade
+
+    options = _options(ctx)
+    options.dry_run = options.dry_run or dry_run
+    _run(ctx, lambda options: run_upgrade(_project(options)), doing="upgrading")
 
 
 JsonOption = Annotated[

@@ -139,6 +139,8 @@ _LEFTOVER = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.(?P<kind>tmp|orig)")
 """`.book.py.k2j4_x9a.tmp`: the names `apply` gives its temporary files and backups (mkstemp's
 eight random characters between the target's name and the suffix)."""
 _NOT_SEARCHED = {"__pycache__", "node_modules"}
+_HIDDEN_SEARCHED = {".fastgen", ".github"}
+"""Hidden folders fastgen writes to (the record of what it generated, the CI workflow)."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ class Leftover:
 
 def find_leftovers(root: Path) -> list[Leftover]:
     """Every temporary file and backup of an interrupted write under `root`, sorted. Hidden
-    folders (.git, .venv), virtual environments and caches are not searched."""
+    folders (.git, .venv) but the ones fastgen writes to, virtual environments and caches are
+    not searched."""
     found: list[Leftover] = []
     if not root.is_dir():
         return found
@@ -184,7 +187,7 @@ def find_leftovers(root: Path) -> list[Leftover]:
         folders[:] = sorted(
             name
             for name in folders
-            if not name.startswith(".")
+            if (not name.startswith(".") or name in _HIDDEN_SEARCHED)
             and name not in _NOT_SEARCHED
             and not (here / name / "pyvenv.cfg").exists()
         )

@@ -46,6 +46,7 @@ from fastgen.plan import (
 from fastgen.plan.merge_heads import MergeHeads
 from fastgen.plural import counted
 from fastgen.project import LOCK_FILE, MAIN_PATH, REGISTRY_PATH, VERSIONS_DIR, Project
+from fastgen.record import recorded
 from fastgen.render.environment import make_environment
 from fastgen.render.pyformat import format_python_files
 from fastgen.render.resource import module_name, render_factories_init, render_resource
@@ -94,7 +95,7 @@ def evolve(
         unchanged = dict(spec_files)
         if old.merged_revisions:  # a git merge whose migrations were joined by hand
             unchanged[LOCK_FILE] = dump_lock(_settled(project, old))
-        owned = Changeset(changes_for(project.root, unchanged.items()))
+        owned = recorded(project.root, Changeset(changes_for(project.root, unchanged.items())))
         summary = "nothing to do: specs and code agree"
         if not owned.is_noop:
             summary = "specs and code agree; files fastgen owns brought up to date"
@@ -162,7 +163,7 @@ def evolve(
         )
     return Outcome(
         root=project.root,
-        changeset=Changeset(changes),
+        changeset=recorded(project.root, Changeset(changes)),
         summary=_summary(operations, revision, joined),
         next_steps=("alembic upgrade head", "pytest") if last else ("pytest",),
         operations=tuple(op.label() for op in ([merge] if merge else []) + list(operations)),

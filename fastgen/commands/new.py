@@ -13,6 +13,7 @@ import fastgen
 from fastgen.commands.outcome import Outcome
 from fastgen.errors import UsageError
 from fastgen.project import ADMIN_ROLE, LOCK_FILE, project_roles
+from fastgen.record import Identity, recorded
 from fastgen.render.columns import NAMING_CONVENTION
 from fastgen.render.environment import make_environment, packaged_templates
 from fastgen.render.pyformat import format_python_files
@@ -155,12 +156,15 @@ def new_project(
     )
     changes = [FileChange(path, None, text) for path, text in render_project(name, db, declared)]
     changes.append(FileChange(ENV_FILE, existing, env))
+    changeset = recorded(
+        root, Changeset(tuple(changes)), Identity(name, db)
+    )  # the record of what was generated
     summary = f"created project {name} ({db})"
     if existing is not None:
         summary += f"; kept the {ENV_FILE} that was there"
     return Outcome(
         root=root,
-        changeset=Changeset(tuple(sorted(changes, key=lambda change: change.path))),
+        changeset=Changeset(tuple(sorted(changeset.changes, key=lambda change: change.path))),
         summary=summary,
         next_steps=first_steps(name, directory, db),
     )

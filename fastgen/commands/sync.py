@@ -12,6 +12,7 @@ from fastgen.commands.outcome import Outcome
 from fastgen.commands.specs import ROLES_PATH, desired_state, owned_files, roles_module, spec_paths
 from fastgen.errors import UsageError
 from fastgen.project import SPECS_DIR, Project
+from fastgen.record import recorded
 from fastgen.state import ProjectState, read_lock
 from fastgen.write import Changeset, changes_for
 
@@ -54,7 +55,7 @@ def sync(
     owned = {**owned_files(), ROLES_PATH: roles_module(project)}
     state = read_lock(project.lock_path)
     if not spec_paths(project):
-        pending = Changeset(changes_for(project.root, owned.items()))
+        pending = recorded(project.root, Changeset(changes_for(project.root, owned.items())))
         if not state.resources and not pending.is_noop:  # e.g. roles changed before any resource
             return Outcome(
                 project.root, pending, "no specs yet; files fastgen owns brought up to date"

@@ -2,9 +2,10 @@
 includes its router, `app/models/__init__.py` no longer imports its model module.
 
 Only the import of the module and `app.include_router(<module>.router, ...)` lines are removed;
-the comments above a removed line stay, on the statement that follows. Wiring already gone is
-no change. When the module's name is still used after that (code written by hand), the file is
-left as it is and the patch is a conflict naming what to remove by hand.
+the comments above a removed line stay, on the statement that follows (and so do its blank
+lines when that statement has none above it: the file is laid out as if the line never was).
+Wiring already gone is no change. When the module's name is still used after that (code written
+by hand), the file is left as it is and the patch is a conflict naming what to remove by hand.
 """
 
 from __future__ import annotations
@@ -40,14 +41,16 @@ def _unwire(
             source, path, "the file is not valid Python", snippet, "remove these lines by hand"
         )
     body: list[cst.BaseStatement] = []
-    carried: list[cst.EmptyLine] = []  # comments above a removed statement
+    carried: list[cst.EmptyLine] = []  # the lines above a removed statement
     for statement in tree.body:
         kept = _without(statement, package, module, include=include)
         if kept is None:
             assert isinstance(statement, cst.SimpleStatementLine)
-            carried.extend(line for line in statement.leading_lines if line.comment is not None)
+            carried.extend(statement.leading_lines)
             continue
         if carried and isinstance(kept, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+            if kept.leading_lines:  # it has a separation of its own: only comments move
+                carried = [line for line in carried if line.comment is not None]
             kept = kept.with_changes(leading_lines=[*kept.leading_lines, *carried])
             carried = []
         body.append(kept)

@@ -55,6 +55,12 @@ def test_add_resource_reports_created_and_patched_files(
         "tests/factories/author.py",
         "tests/test_author.py",
     ]
+    assert "record  .fastgen/ (5 files)" in result.stdout
+    for path in reported(result.stdout, "create"):
+        if not path.startswith(("specs/", "migrations/")):
+            assert (project / ".fastgen/base" / f"{path}.base").read_bytes() == (
+                project / path
+            ).read_bytes()
     assert sorted(reported(result.stdout, "patch")) == [
         "app/main.py",
         "app/models/__init__.py",
