@@ -249,7 +249,9 @@ class _Merger:
         previous: str | None = None
         for key, node in new.items():
             if key not in old and key not in present and not _imported(kind, node, entries, trail):
-                entries.insert(_position(kind, entries, previous, node, new), Entry(key, node))
+                position = _position(kind, entries, previous, node, new)
+                entries.insert(position, Entry(key, node))
+                _close_up(entries, position, new)
                 present.add(key)
             if key in present:
                 previous = key
@@ -349,6 +351,26 @@ def _position(
             break
         position += 1
     return position
+
+
+def _close_up(entries: list[Entry], position: int, new: Mapping[str, Any]) -> None:
+    """A statement inserted with blank lines above it (new's) right before one that new keeps
+    close to it: the blank lines above the following statement were those that now lie above
+    the inserted one (an import put at the top of its block, under the docstring), so they go,
+    unless they hold a comment."""
+    if position + 1 >= len(entries):
+        return
+    inserted, following = entries[position], entries[position + 1]
+    lines = getattr(following.node, "leading_lines", ())
+    theirs = getattr(new.get(following.key), "leading_lines", None)
+    if (
+        getattr(inserted.node, "leading_lines", ())
+        and lines
+        and theirs is not None
+        and not theirs
+        and not any(line.comment for line in lines)
+    ):
+        following.node = following.node.with_changes(leading_lines=())
 
 
 class _Names(cst.CSTVisitor):

@@ -220,6 +220,17 @@ def test_a_new_import_goes_into_its_block_after_hand_written_ones_that_sort_firs
     )
 
 
+def test_a_new_import_at_the_top_of_its_block_takes_the_blank_line_under_the_docstring() -> None:
+    old = '"""Tests."""\n\nfrom datetime import timedelta\n\nSTEP = timedelta(1)\n'
+    new = edit(
+        old, ("from datetime", "import sys\nfrom datetime"), ("(1)\n", "(1)\nARGS = sys.argv\n")
+    )
+    current = old + "MINE = 1  # hand-written\n"
+    result = merged(current, old, new, TESTS)
+    assert result.startswith('"""Tests."""\n\nimport sys\nfrom datetime import timedelta\n\n')
+    assert result.endswith("STEP = timedelta(1)\nARGS = sys.argv\nMINE = 1  # hand-written\n")
+
+
 FACTORY_STOCK = '        "stock": 0,'
 
 
