@@ -54,7 +54,7 @@ class Plan:
 
 def plan(project: Project) -> Plan:
     old = read_lock(project.lock_path)
-    new = desired_state(project)
+    new = desired_state(project, locked=old.resources)
     operations = tuple(diff(old, new))
     merge = heads_to_merge(project)  # sync joins several heads first
     shown = (merge, *operations) if merge is not None else operations

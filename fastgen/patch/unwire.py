@@ -40,15 +40,17 @@ def _unwire(
             source, path, "the file is not valid Python", snippet, "remove these lines by hand"
         )
     body: list[cst.BaseStatement] = []
-    carried: list[cst.EmptyLine] = []  # comments above a removed statement
+    carried: list[cst.EmptyLine] = []  # the lines above a removed statement
     for statement in tree.body:
         kept = _without(statement, package, module, include=include)
         if kept is None:
             assert isinstance(statement, cst.SimpleStatementLine)
-            carried.extend(line for line in statement.leading_lines if line.comment is not None)
+            carried.extend(statement.leading_lines)
             continue
         if carried and isinstance(kept, cst.SimpleStatementLine | cst.BaseCompoundStatement):
-            kept = kept.with_changes(leading_lines=[*kept.leading_lines, *carried])
+            if kept.leading_lines:  # its own spacing stays; only the comments join it
+                carried = [*kept.leading_lines, *(c for c in carried if c.comment is not None)]
+            kept = kept.with_changes(leading_lines=carried)
             carried = []
         body.append(kept)
     if body == list(tree.body):

@@ -13,6 +13,7 @@ from fastgen.plan.operations import (
     RemoveRelation,
     RemoveResource,
     RenameField,
+    RenameResource,
     Safety,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "RemoveRelation",
     "RemoveResource",
     "RenameField",
+    "RenameResource",
     "Safety",
     "diff",
 ]

@@ -13,8 +13,10 @@ from fastgen.plan.operations import (
     RemoveField,
     RemoveRelation,
     RenameField,
+    RenameResource,
     relation_summary,
 )
+from fastgen.plan.renames import renamed_state, resource_renames
 from fastgen.plan.resource_changes import resource_changes
 from fastgen.spec.model import FieldSpec, OnDelete, RelationSpec, ResourceSpec
 from fastgen.state import ProjectState
@@ -23,8 +25,17 @@ from fastgen.state import ProjectState
 def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
     """Operations in dependency order: a resource comes after the resources it belongs to;
     within a resource, renames first, then additions, changes and removals in field order, then
-    relations added and removed, then changes only the code sees."""
+    relations added and removed, then changes only the code sees. Resources renamed
+    (`renamed_from`) come first; the rest compares the applied state under the new names."""
+    renames = resource_renames(old, new)
     operations: list[Operation] = []
+    if renames:
+        before_renames = old
+        old = renamed_state(old, new, renames)
+        operations.extend(
+            RenameResource(before_renames.resources[source], old.resources[target])
+            for source, target in renames.items()
+        )
     for name in _dependency_order(new):
         spec = new.resources[name]
         before = old.resources.get(name)
