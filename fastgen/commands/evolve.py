@@ -338,7 +338,7 @@ def _merge(
     if not pairs_flat:
         return merged, moved, conflicts
     from fastgen.patch.merge import merge_generated
-    from fastgen.patch.rename_names import name_mapping, rename_names
+    from fastgen.patch.rename_names import name_mapping, rename_names, stale_names
 
     for index in range(0, len(pairs_flat), 2):
         (path, old_text), (new_path, new_text) = pairs_flat[index], pairs_flat[index + 1]
@@ -367,9 +367,21 @@ def _merge(
             )
             continue
         mapping = name_mapping(old_text, new_text, forms)
-        old_text, current = rename_names(old_text, mapping), rename_names(current, mapping)
-        result = merge_generated(current, old_text, new_text, new_path)
+        renamed_old = rename_names(old_text, mapping)
+        current = rename_names(current, mapping)
+        result = merge_generated(current, renamed_old, new_text, new_path)
         conflicts.extend(result.conflicts)
+        stale = stale_names(old_text, new_text, forms, result.source) if forms else []
+        if stale and not result.conflicts:
+            conflicts.append(
+                PatchConflict(
+                    path=new_path,
+                    reason=f"code written by hand uses {', '.join(stale)}, which the renamed "
+                    "resource no longer has",
+                    snippet="\n".join(f"{name}  ->  its new name" for name in stale),
+                    where=f"in {path}: rename these by hand, then run the command again",
+                )
+            )
         merged[new_path] = result.source
         if mapping:
             renamed.append(new_path)

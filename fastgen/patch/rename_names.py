@@ -40,16 +40,32 @@ def name_forms(old: str, new: str, tables: tuple[str, str] | None = None) -> dic
 def name_mapping(before: str, after: str, forms: Mapping[str, str]) -> dict[str, str]:
     """old name -> new name for the names of `before` (generated for the old names) that
     `after` (generated for the new ones) no longer has and whose renamed spelling it has."""
+    return {
+        name: renamed
+        for name, renamed in _renamed(before, after, forms).items()
+        if renamed in _names(after)
+    }
+
+
+def stale_names(before: str, after: str, forms: Mapping[str, str], merged: str) -> list[str]:
+    """Names of the old resource that fastgen generated before, no longer generates and could
+    not rename, and that `merged` (the file once merged) still uses: code written by hand."""
+    mapping = name_mapping(before, after, forms)
+    left = set(_renamed(before, after, forms)) - set(mapping)
+    return sorted(left & _names(merged))
+
+
+def _renamed(before: str, after: str, forms: Mapping[str, str]) -> dict[str, str]:
+    """The names only `before` has that hold an old spelling, with the new spelling."""
     if not forms:
         return {}
     pattern = re.compile("|".join(re.escape(key) for key in sorted(forms, key=len, reverse=True)))
-    old_names, new_names = _names(before), _names(after)
-    mapping: dict[str, str] = {}
-    for name in sorted(old_names - new_names):
+    result: dict[str, str] = {}
+    for name in sorted(_names(before) - _names(after)):
         renamed = pattern.sub(lambda match: forms[match.group()], name)
-        if renamed != name and renamed in new_names and renamed not in old_names:
-            mapping[name] = renamed
-    return mapping
+        if renamed != name:
+            result[name] = renamed
+    return result
 
 
 def rename_names(source: str, mapping: Mapping[str, str]) -> str:

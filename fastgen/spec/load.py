@@ -307,8 +307,7 @@ def _renamed_from(draft: _Draft, root: YMap) -> None:
         report.error(
             node.span,
             "renamed_from",
-            f"renamed_from must be the PascalCase class name the resource had, got "
-            f"{describe(node)}",
+            f"the old name must be a PascalCase class name, got {describe(node)}",
             "e.g. 'renamed_from: Appointment'",
         )
         return
@@ -316,7 +315,7 @@ def _renamed_from(draft: _Draft, root: YMap) -> None:
         report.error(
             node.span,
             "renamed_from",
-            f"renamed_from names the resource itself ('{value}')",
+            f"the old name is the resource's own name ('{value}')",
             "give the old class name, or remove 'renamed_from'",
         )
         return

@@ -159,10 +159,10 @@ def test_the_loader_points_at_each_bad_renamed_from(tmp_path: Path) -> None:
     assert "resource 'Author' still has a spec" in error.render()
     itself = WRITER.replace("renamed_from: Author", "renamed_from: Writer")
     error = _load(tmp_path, {"writer.yaml": itself}, locked=None)
-    assert "renamed_from names the resource itself ('Writer')" in error.render()
+    assert "the old name is the resource's own name ('Writer')" in error.render()
     lower = WRITER.replace("renamed_from: Author", "renamed_from: author")
     error = _load(tmp_path, {"writer.yaml": lower}, locked=None)
-    assert "renamed_from must be the PascalCase class name" in error.render()
+    assert "the old name must be a PascalCase class name, got 'author'" in error.render()
 
 
 def test_a_spec_that_still_targets_the_old_name_is_told_the_new_one(tmp_path: Path) -> None:
