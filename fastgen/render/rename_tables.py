@@ -4,11 +4,12 @@ is derived from a class name or a table name follows, and every row stays.
 Both sides are built as SQLAlchemy tables (the applied state, and the same state under the new
 names) and compared table by table: a table whose name changed is renamed (`op.rename_table`),
 and within each table (renamed or one that refers to a renamed table) the columns of link
-tables (`tag_id` -> `label_id`), indexes, unique and foreign key constraints whose names
-changed are dropped and made again under their new names in one `op.batch_alter_table` block
-(a table copy on SQLite, which cannot rename constraints; plain `ALTER TABLE` elsewhere). On
-PostgreSQL the primary key constraint, the id sequence and the native enum types are renamed
-too. The downgrade is the same computation in the other direction.
+tables are renamed (`tag_id` -> `label_id`), and indexes, unique and foreign key constraints
+whose names changed are dropped and made again under their new names, in `op.batch_alter_table`
+blocks (a table copy on SQLite, which cannot rename constraints; plain `ALTER TABLE`
+elsewhere). On PostgreSQL the primary key constraint, the id sequence and the native enum types
+are renamed too (SQLite keeps the primary key's old name, which nothing compares or uses).
+The downgrade is the same computation in the other direction.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def _postgresql_renames(pair: _Pair) -> list[str]:
 
 def _batch(pair: _Pair) -> str:
     """Columns renamed, and indexes and constraints whose names changed dropped and made
-    again, in one batch block on the table (under its new name)."""
+    again, in batch blocks on the table (under its new name)."""
     before, after, table = pair.before, pair.after, pair.after.name
     columns = dict(zip(before.columns.keys(), after.columns.keys(), strict=True))
     drops: list[ops.MigrateOperation] = []
@@ -183,9 +184,13 @@ def _batch(pair: _Pair) -> str:
                     existing_nullable=old_column.nullable,
                 )
             )
-    operations = drops + renames + creates
-    if not operations:
-        return ""
+    # Alembic's batch mode leaves out a constraint on a column renamed in the same block: the
+    # constraints are made again in a block of their own once the columns have their new names.
+    blocks = [drops + renames, creates] if renames else [drops + creates]
+    return "\n".join(_render(table, operations) for operations in blocks if operations)
+
+
+def _render(table: str, operations: list[ops.MigrateOperation]) -> str:
     code = render_python_code(
         ops.UpgradeOps([ops.ModifyTableOps(table, operations)]), render_as_batch=True
     )
