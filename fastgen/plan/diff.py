@@ -36,6 +36,15 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
             RenameResource(before_renames.resources[source], old.resources[target])
             for source, target in renames.items()
         )
+    removed = sorted(set(old.resources) - set(new.resources))
+    if removed:
+        commands = " and ".join(f"`fastgen remove resource {name}`" for name in removed)
+        raise UsageError(
+            f"resource {', '.join(removed)} is in fastgen.lock but has no spec in specs/",
+            hint=f"to remove it (its code, its table and every row in it), run {commands}; "
+            "to keep it, restore the spec file; to rename it, add "
+            f"`renamed_from: {removed[0]}` to the spec that has its new name",
+        )
     for name in _dependency_order(new):
         spec = new.resources[name]
         before = old.resources.get(name)
@@ -43,14 +52,6 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
             operations.append(AddResource(spec))
         elif before != spec:
             operations.extend(diff_resource(before, spec))
-    removed = sorted(set(old.resources) - set(new.resources))
-    if removed:
-        commands = " and ".join(f"`fastgen remove resource {name}`" for name in removed)
-        raise UsageError(
-            f"resource {', '.join(removed)} is in fastgen.lock but has no spec in specs/",
-            hint=f"to remove it (its code, its table and every row in it), run {commands}; "
-            "to keep it, restore the spec file",
-        )
     return operations
 
 

@@ -172,3 +172,17 @@ def test_a_spec_that_still_targets_the_old_name_is_told_the_new_one(tmp_path: Pa
         rendered
     )
     assert "hint: write 'belongs_to: Writer'" in rendered
+
+
+def test_a_resource_whose_spec_is_gone_points_at_renamed_from() -> None:
+    new = state(
+        spec(AUTHOR.replace("Author", "Writer")),
+        spec(TAG),
+        spec(BOOK % ("Writer", "Tag"), ("Writer", "Tag")),
+    )
+    with pytest.raises(UsageError) as caught:
+        diff(before(), new)
+    assert "resource Author is in fastgen.lock but has no spec" in caught.value.message
+    assert "add `renamed_from: Author` to the spec that has its new name" in (
+        caught.value.hint or ""
+    )
