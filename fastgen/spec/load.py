@@ -588,14 +588,21 @@ def _applied(known_resources: KnownResources) -> Mapping[str, ResourceSpec]:
     return known_resources if isinstance(known_resources, Mapping) else {}
 
 
-def _sides(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> list[Side]:
-    """Applied resources first (those the drafts do not replace), then the drafts in order."""
+def _sides(
+    drafts: list[_Draft], applied: Mapping[str, ResourceSpec], renamed: Mapping[str, str]
+) -> list[Side]:
+    """Applied resources first (those the drafts do not replace), then the drafts in order. A
+    target still named by the old name of a renamed resource (an error of its own) is taken
+    as the new name, so that the other side's relations are not reported too."""
     loaded = {draft.resource for draft in drafts}
     sides = [Side.applied(spec) for name, spec in sorted(applied.items()) if name not in loaded]
     for draft in drafts:
         if draft.resource is None:
             continue
-        links = [Link(t.relation, t.kind, t.name, t.via, t, t.optional) for t in draft.targets]
+        links = [
+            Link(t.relation, t.kind, renamed.get(t.name, t.name), t.via, t, t.optional)
+            for t in draft.targets
+        ]
         sides.append(
             Side(
                 draft.resource,
@@ -612,10 +619,15 @@ def _sides(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> list[Si
 def _finish(
     drafts: list[_Draft], known: set[str], applied: Mapping[str, ResourceSpec]
 ) -> list[ResourceSpec]:
-    renamed = {d.renamed_from: d for d in drafts if d.renamed_from is not None}
+    renamed = {
+        d.renamed_from: d
+        for d in drafts
+        if d.renamed_from is not None and d.renamed_from not in known
+    }
     for draft in drafts:
         _check_targets(draft, known, renamed)
-    check_links(_sides(drafts, applied))
+    new_names = {old: d.resource for old, d in renamed.items() if d.resource is not None}
+    check_links(_sides(drafts, applied, new_names))
     specs: list[ResourceSpec] = []
     located: list[Located] = []
     for draft in drafts:

@@ -110,6 +110,7 @@ def test_renaming_a_referenced_resource_patches_the_code_that_refers_to_it(
         "to 'Writer'" in refused.output
     )
     assert "hint: write 'belongs_to: Writer'" in refused.output
+    assert "1 error in" in refused.output  # Writer's has_many is not reported as well
     assert "Traceback" not in refused.output
     assert snapshot(shop) == before
 
