@@ -123,10 +123,16 @@ def record_changes(root: Path, before: Record | None, after: Record) -> list[Fil
     return [change for change in changes if change.before != change.after]
 
 
-def recorded(root: Path, changeset: Changeset, identity: Identity | None = None) -> Changeset:
-    """`changeset` with the record brought along: what it creates is recorded as written, what
-    it patches gets the same change in its base, what it deletes leaves the record. `identity`:
-    for a new project (no record on disk yet)."""
+def recorded(
+    root: Path,
+    changeset: Changeset,
+    identity: Identity | None = None,
+    generated: Mapping[str, str] | None = None,
+) -> Changeset:
+    """`changeset` with the record brought along: what it creates is recorded as written (or as
+    `generated` gives it: a renamed resource's module, moved with its hand edits, is recorded as
+    fastgen generated it), what it patches gets the same change in its base, what it deletes
+    leaves the record. `identity`: for a new project (no record on disk yet)."""
     if changeset.is_noop:
         return changeset
     before = read_record(root) if identity is None else None
@@ -138,7 +144,7 @@ def recorded(root: Path, changeset: Changeset, identity: Identity | None = None)
         if change.after is None:
             files.pop(change.path, None)
         elif change.before is None:
-            files[change.path] = change.after
+            files[change.path] = (generated or {}).get(change.path, change.after)
         elif base is not None and change.path not in WIRED:
             files[change.path] = _carried(change, base)
     if before is None and not files:

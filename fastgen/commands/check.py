@@ -202,7 +202,7 @@ def _specs(
     project: Project, state: ProjectState, texts: Mapping[Path, str] | None = None
 ) -> list[Finding]:
     try:
-        desired = desired_state(project, texts)
+        desired = desired_state(project, texts, locked=state.resources)
     except FastgenError as error:
         detail = error.render() if isinstance(error, SpecError) else error.message
         return [

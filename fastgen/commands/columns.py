@@ -43,7 +43,7 @@ def remove_column(project: Project, resource: str, name: str, decisions: Decisio
 
 def _evolve_with(project: Project, path: Path, edited: str, decisions: Decisions) -> Outcome:
     old = read_lock(project.lock_path)
-    new = desired_state(project, texts={path: edited})
+    new = desired_state(project, texts={path: edited}, locked=old.resources)
     return evolve(
         project,
         old,

@@ -18,6 +18,7 @@ Nothing is written here: the result is an `Outcome` whose changeset the CLI appl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -40,12 +41,20 @@ from fastgen.plan import (
     RemoveRelation,
     RemoveResource,
     RenameField,
+    RenameResource,
     Safety,
     diff,
 )
 from fastgen.plan.merge_heads import MergeHeads
 from fastgen.plural import counted
-from fastgen.project import LOCK_FILE, MAIN_PATH, REGISTRY_PATH, VERSIONS_DIR, Project
+from fastgen.project import (
+    LOCK_FILE,
+    MAIN_PATH,
+    REGISTRY_PATH,
+    SPECS_DIR,
+    VERSIONS_DIR,
+    Project,
+)
 from fastgen.record import recorded
 from fastgen.render.environment import make_environment
 from fastgen.render.pyformat import format_python_files
@@ -106,9 +115,12 @@ def evolve(
     env = make_environment(project.override_dir)
     rendered: list[tuple[str, str]] = []  # new files, formatted below with the merge inputs
     files: dict[str, str] = dict(spec_files)
+    renamed = [op for op in operations if isinstance(op, RenameResource)]
+    if renamed:
+        files.update(_rewire(project, renamed))
     added = [op.spec for op in operations if isinstance(op, AddResource)]
     if added:
-        files.update(_wire_resources(project, [module_name(spec) for spec in added]))
+        files.update(_wire_resources(project, [module_name(spec) for spec in added], files))
         for spec in added:
             rendered.extend(render_resource(env, spec, new))
         factories_path, factories_text = render_factories_init(env)
@@ -132,12 +144,16 @@ def evolve(
         new = replace(new, revision=last.revision, merged_revisions=())
     else:
         new = replace(new, revision=_settled(project, old).revision, merged_revisions=())
-    changed = _changed_resources(operations, old, new)
+    previous = {op.new.resource: op.old.resource for op in renamed}  # new name -> old name
+    if renamed:  # any resource's code may name a renamed one
+        changed = [name for name in new.resources if previous.get(name, name) in old.resources]
+    else:
+        changed = _changed_resources(operations, old, new)
     pairs = [
         (old_file, new_file)
         for name in changed
         for old_file, new_file in zip(
-            render_resource(env, old.resources[name], old),
+            render_resource(env, old.resources[previous.get(name, name)], old),
             render_resource(env, new.resources[name], new),
             strict=True,
         )
@@ -145,7 +161,14 @@ def evolve(
     paired = [f for pair in pairs for f in pair]
     formatted = format_python_files([*rendered, *paired, *generated])
     files.update(formatted[: len(rendered)])
-    merged, conflicts = _merge(project, formatted[len(rendered) : len(rendered) + len(paired)])
+    forms = _rename_forms(renamed)
+    merging = formatted[len(rendered) : len(rendered) + len(paired)]
+    merged, moved, conflicts = _merge(project, merging, forms)
+    moved_to = {  # a renamed resource's modules at their new paths, as generated
+        new_path: new_text
+        for (path, _), (new_path, new_text) in zip(merging[::2], merging[1::2], strict=True)
+        if path != new_path
+    }
     if conflicts:
         raise ConflictError(conflicts)
     files.update(merged)
@@ -153,6 +176,8 @@ def evolve(
 
     changes = changes_for(project.root, files.items())
     _refuse_overwrites(changes, owned={*files} - {path for path, _ in rendered})
+    changes += tuple(FileChange(path, read_text(project.root, path), None) for path in moved)
+    changes += _moved_specs(project, renamed, files)
     if removed or deleted_specs:
         from fastgen.commands.removal import deletions
 
@@ -163,7 +188,7 @@ def evolve(
         )
     return Outcome(
         root=project.root,
-        changeset=recorded(project.root, Changeset(changes)),
+        changeset=recorded(project.root, Changeset(changes), generated=moved_to),
         summary=_summary(operations, revision, joined),
         next_steps=("alembic upgrade head", "pytest") if last else ("pytest",),
         operations=tuple(op.label() for op in ([merge] if merge else []) + list(operations)),
@@ -282,10 +307,14 @@ def _changed_resources(
     return names
 
 
-def _wire_resources(project: Project, modules: list[str]) -> dict[str, str]:
-    """The model registry and main.py, patched to import and mount the new modules."""
-    registry = read_text(project.root, REGISTRY_PATH) or ""
-    main = read_text(project.root, MAIN_PATH) or ""
+def _wire_resources(
+    project: Project, modules: list[str], texts: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The model registry and main.py (as `texts` has them, or on disk), patched to import and
+    mount the new modules."""
+    texts = texts or {}
+    registry = texts.get(REGISTRY_PATH) or read_text(project.root, REGISTRY_PATH) or ""
+    main = texts.get(MAIN_PATH) or read_text(project.root, MAIN_PATH) or ""
     conflicts: list[PatchConflict] = []
     for module in modules:
         registry_result = register_model_module(registry, module)
@@ -297,21 +326,82 @@ def _wire_resources(project: Project, modules: list[str]) -> dict[str, str]:
     return {REGISTRY_PATH: registry, MAIN_PATH: main}
 
 
+def _rewire(project: Project, renamed: Sequence[RenameResource]) -> dict[str, str]:
+    """The model registry and main.py, patched to import and mount the renamed resources'
+    modules under their new names."""
+    from fastgen.commands.removal import unwire_resources
+
+    unwired = unwire_resources(project, [module_name(op.old) for op in renamed])
+    return _wire_resources(project, [module_name(op.new) for op in renamed], unwired)
+
+
+def _moved_specs(
+    project: Project, renamed: Sequence[RenameResource], files: Mapping[str, str]
+) -> tuple[FileChange, ...]:
+    """A renamed resource's spec moved to the file named after its new module, as `add
+    resource` names spec files (`specs/visit.yaml`), unless it is there already or another
+    file has that name. Its text stays as it is."""
+    changes: list[FileChange] = []
+    for op in renamed:
+        source = f"{SPECS_DIR}/{module_name(op.old)}.yaml"
+        target = f"{SPECS_DIR}/{module_name(op.new)}.yaml"
+        text = read_text(project.root, source)
+        if source == target or source in files or target in files or text is None:
+            continue
+        declared = re.search(r"^resource:[ \t]*['\"]?([A-Za-z0-9]+)", text, re.MULTILINE)
+        if declared is None or declared.group(1) != op.new.resource:
+            continue
+        if read_text(project.root, target) is not None:
+            continue
+        changes += [FileChange(target, None, text), FileChange(source, text, None)]
+    return tuple(changes)
+
+
+def _rename_forms(renamed: Sequence[RenameResource]) -> dict[str, str]:
+    """How the names of generated code change with the renamed resources (old -> new)."""
+    if not renamed:
+        return {}
+    from fastgen.patch.rename_names import name_forms
+
+    forms: dict[str, str] = {}
+    for op in renamed:
+        tables = (op.old.table, op.new.table)
+        forms.update(name_forms(op.old.resource, op.new.resource, tables))
+    return forms
+
+
 def _merge(
-    project: Project, pairs_flat: Sequence[tuple[str, str]]
-) -> tuple[dict[str, str], list[PatchConflict]]:
+    project: Project, pairs_flat: Sequence[tuple[str, str]], forms: Mapping[str, str]
+) -> tuple[dict[str, str], list[str], list[PatchConflict]]:
+    """The files merged (path -> text), the files moved away from (a renamed resource's
+    modules), and the conflicts. `forms` are the renamed resources' names (old -> new): the
+    names they change are changed in the file on disk before the merge."""
     merged: dict[str, str] = {}
+    renamed: list[str] = []  # files whose names changed: imports sorted and lines fit again
+    moved: list[str] = []
     conflicts: list[PatchConflict] = []
+    if not pairs_flat:
+        return merged, moved, conflicts
     for index in range(0, len(pairs_flat), 2):
-        (path, old_text), (_, new_text) = pairs_flat[index], pairs_flat[index + 1]
-        if old_text == new_text:
+        (path, old_text), (new_path, new_text) = pairs_flat[index], pairs_flat[index + 1]
+        if old_text == new_text and path == new_path:
+            continue
+        if path != new_path and read_text(project.root, new_path) is not None:
+            conflicts.append(
+                PatchConflict(
+                    path=new_path,
+                    reason=f"the file already exists, and {path} is to be moved there "
+                    "(the resource is renamed)",
+                    snippet=f"move {new_path} away, or delete it, then run the command again",
+                    where="(whole file)",
+                )
+            )
             continue
         current = read_text(project.root, path)
-        if current == old_text:  # not edited by hand: the new version as it is
-            merged[path] = new_text
-            continue
-        if current == new_text:
-            merged[path] = current
+        if current in (old_text, new_text):  # not edited by hand: the new version as it is
+            merged[new_path] = new_text
+            if path != new_path:
+                moved.append(path)
             continue
         if current is None:
             conflicts.append(
@@ -324,11 +414,32 @@ def _merge(
             )
             continue
         from fastgen.patch.merge import merge_generated  # libcst: only for files edited by hand
+        from fastgen.patch.rename_names import name_mapping, rename_names, stale_names
 
-        result = merge_generated(current, old_text, new_text, path)
+        mapping = name_mapping(old_text, new_text, forms)
+        renamed_old = rename_names(old_text, mapping)
+        current = rename_names(current, mapping)
+        result = merge_generated(current, renamed_old, new_text, new_path)
         conflicts.extend(result.conflicts)
-        merged[path] = result.source
-    return merged, conflicts
+        stale = stale_names(old_text, new_text, forms, result.source) if forms else []
+        if stale and not result.conflicts:
+            conflicts.append(
+                PatchConflict(
+                    path=new_path,
+                    reason=f"code written by hand uses {', '.join(stale)}, which the renamed "
+                    "resource no longer has",
+                    snippet="\n".join(f"{name}  ->  its new name" for name in stale),
+                    where=f"in {path}: rename these by hand, then run the command again",
+                )
+            )
+        merged[new_path] = result.source
+        if mapping:
+            renamed.append(new_path)
+        if path != new_path:
+            moved.append(path)
+    if renamed and not conflicts:
+        merged.update(format_python_files([(path, merged[path]) for path in renamed]))
+    return merged, moved, conflicts
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ class Plan:
 
 def plan(project: Project, owner_default: str | None = None) -> Plan:
     old = read_lock(project.lock_path)
-    new = desired_state(project)
+    new = desired_state(project, locked=old.resources)
     operations = tuple(with_owner_default(diff(old, new), owner_default))
     merge = heads_to_merge(project)  # sync joins several heads first
     shown = (merge, *operations) if merge is not None else operations

@@ -4,7 +4,7 @@ load the rendering and migration machinery."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from fastgen.cache import Memo
@@ -60,11 +60,16 @@ def specs_key(memo: Memo, project: Project, texts: Mapping[Path, str], *more: st
     )
 
 
-def desired_state(project: Project, texts: Mapping[Path, str] | None = None) -> ProjectState:
-    """The state the project's specs describe (with `texts` standing in for some files)."""
+def desired_state(
+    project: Project,
+    texts: Mapping[Path, str] | None = None,
+    locked: Collection[str] | None = None,
+) -> ProjectState:
+    """The state the project's specs describe (with `texts` standing in for some files);
+    `locked` are the resources of the lock file, which a pending `renamed_from` must name."""
     paths = spec_paths(project)
     state = ProjectState()
-    for spec in load_specs(paths, roles=project.roles, texts=texts):
+    for spec in load_specs(paths, roles=project.roles, texts=texts, locked=locked):
         state = state.with_resource(spec)
     return state
 

@@ -67,7 +67,7 @@ def sync(
     return evolve(
         project,
         state,
-        with_renames(desired_state(project), renames or {}),
+        with_renames(desired_state(project, locked=state.resources), renames or {}),
         spec_files=owned,
         decisions=decisions,
         merge_heads=True,

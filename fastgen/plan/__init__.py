@@ -16,6 +16,7 @@ from fastgen.plan.operations import (
     RemoveRelation,
     RemoveResource,
     RenameField,
+    RenameResource,
     Safety,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "RemoveRelation",
     "RemoveResource",
     "RenameField",
+    "RenameResource",
     "Safety",
     "diff",
 ]

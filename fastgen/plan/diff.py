@@ -16,7 +16,9 @@ from fastgen.plan.operations import (
     RemoveOwner,
     RemoveRelation,
     RenameField,
+    RenameResource,
 )
+from fastgen.plan.renames import renamed_state, resource_renames
 from fastgen.plan.resource_changes import relation_key, resource_changes
 from fastgen.spec.model import FieldSpec, ResourceSpec
 from fastgen.state import ProjectState
@@ -26,8 +28,26 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
     """Operations in dependency order: a resource comes after the resources it belongs to;
     within a resource, renames first, then additions, changes and removals in field order, then
     relations added, changed and removed, then owner_id added or dropped, then changes only
-    the code sees."""
+    the code sees. Resources renamed (`renamed_from`) come first; the rest compares the applied
+    state under the new names."""
+    renames = resource_renames(old, new)
     operations: list[Operation] = []
+    if renames:
+        before_renames = old
+        old = renamed_state(old, new, renames)
+        operations.extend(
+            RenameResource(before_renames.resources[source], old.resources[target])
+            for source, target in renames.items()
+        )
+    removed = sorted(set(old.resources) - set(new.resources))
+    if removed:
+        commands = " and ".join(f"`fastgen remove resource {name}`" for name in removed)
+        raise UsageError(
+            f"resource {', '.join(removed)} is in fastgen.lock but has no spec in specs/",
+            hint=f"to remove it (its code, its table and every row in it), run {commands}; "
+            "to keep it, restore the spec file; to rename it, add "
+            f"`renamed_from: {removed[0]}` to the spec that has its new name",
+        )
     for name in _dependency_order(new):
         spec = new.resources[name]
         before = old.resources.get(name)
@@ -35,14 +55,6 @@ def diff(old: ProjectState, new: ProjectState) -> list[Operation]:
             operations.append(AddResource(spec))
         elif before != spec:
             operations.extend(diff_resource(before, spec))
-    removed = sorted(set(old.resources) - set(new.resources))
-    if removed:
-        commands = " and ".join(f"`fastgen remove resource {name}`" for name in removed)
-        raise UsageError(
-            f"resource {', '.join(removed)} is in fastgen.lock but has no spec in specs/",
-            hint=f"to remove it (its code, its table and every row in it), run {commands}; "
-            "to keep it, restore the spec file",
-        )
     return operations
 
 

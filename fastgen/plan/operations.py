@@ -94,6 +94,28 @@ class RemoveResource(Operation):
         )
 
 
+@dataclass(frozen=True)
+class RenameResource(Operation):
+    """A resource given a new class name (`renamed_from` in its spec): its table, link tables,
+    constraint, index and enum type names follow, with every row kept; so do its modules and
+    the code of the resources that refer to it. `new` is the applied spec under its new names
+    (the spec's other changes are operations of their own)."""
+
+    old: ResourceSpec
+    new: ResourceSpec
+
+    @property
+    def category(self) -> Category:
+        return Category.CHANGE
+
+    def describe(self) -> str:
+        old, new = self.old, self.new
+        table = (
+            f"table {old.table} -> {new.table}" if old.table != new.table else f"table {new.table}"
+        )
+        return f"{self.category} rename resource {old.resource} -> {new.resource} ({table})"
+
+
 _VALUED = (
     "min_length",
     "max_length",

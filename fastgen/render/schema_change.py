@@ -30,6 +30,7 @@ from fastgen.plan.operations import (
     RemoveRelation,
     RemoveResource,
     RenameField,
+    RenameResource,
 )
 from fastgen.render import create_table
 from fastgen.render.added_columns import TableChange, added_columns_code
@@ -56,6 +57,16 @@ def schema_change(
 ) -> SchemaChange:
     created = [op.spec for op in operations if isinstance(op, AddResource)]
     steps: list[tuple[str, str]] = []  # (upgrade, downgrade), in the order they run up
+    renames = {
+        op.old.resource: op.new.resource for op in operations if isinstance(op, RenameResource)
+    }
+    if renames:  # first, so that the other steps see every table under its new name
+        from fastgen.plan.renames import renamed_state
+        from fastgen.render.rename_tables import rename_code
+
+        renamed = renamed_state(old, new, renames)
+        steps.append(rename_code(old, renamed, renames))
+        old = renamed
     if created:
         steps.append(create_tables_code(resource_tables(created, new.tables())))
     for change in _changed_tables(operations, old, new):
@@ -154,6 +165,11 @@ def _message(operations: Sequence[Operation]) -> str:
     for op in operations:
         if isinstance(op, RemoveResource):
             parts.append(f"drop {', '.join(op.tables)}")
+        elif isinstance(op, RenameResource):
+            if op.old.table != op.new.table:
+                parts.append(f"rename {op.old.table} to {op.new.table}")
+            else:
+                parts.append(f"rename {op.old.resource} to {op.new.resource}")
         elif isinstance(op, AddField):
             parts.append(f"add {op.table}.{op.field.name}")
         elif isinstance(op, RemoveField):

@@ -609,6 +609,15 @@ def spec_json_schema() -> dict[str, Any]:
                     "model, schemas and router."
                 ),
             },
+            "renamed_from": {
+                "type": "string",
+                "pattern": CLASS_NAME_PATTERN,
+                "description": (
+                    "The class name the resource had before: `fastgen sync` renames its table, "
+                    "modules and references (keeping the rows) instead of dropping it. Once "
+                    "applied it changes nothing and may stay."
+                ),
+            },
             "table": {
                 "type": "string",
                 "pattern": IDENTIFIER_PATTERN,

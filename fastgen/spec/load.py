@@ -47,7 +47,17 @@ __all__ = ["KnownResources", "load_spec", "load_spec_text", "load_specs"]
 # theirs (a has_many needs the belongs_to that points back).
 KnownResources = Collection[str] | Mapping[str, ResourceSpec]
 
-TOP_KEYS = ("version", "resource", "table", "path", "fields", "relations", "access", "limits")
+TOP_KEYS = (
+    "version",
+    "resource",
+    "renamed_from",
+    "table",
+    "path",
+    "fields",
+    "relations",
+    "access",
+    "limits",
+)
 _PATH = re.compile(PATH_PATTERN)
 MAX_PATH = 90
 """`PATH = "<path>"` has to fit in the generated project's 100 columns."""
@@ -60,6 +70,8 @@ class _Draft:
     report: Report
     resource: str | None = None
     resource_span: Span | None = None
+    renamed_from: str | None = None
+    renamed_from_span: Span | None = None
     table: str | None = None
     table_span: Span | None = None
     path: str | None = None
@@ -105,6 +117,7 @@ def load_specs(
     roles: Collection[str] | None = None,
     texts: Mapping[Path, str] | None = None,
     warnings: list[Diagnostic] | None = None,
+    locked: Collection[str] | None = None,
 ) -> list[ResourceSpec]:
     """Load several spec files whose relations may refer to each other.
 
@@ -112,6 +125,8 @@ def load_specs(
     A spec being loaded replaces the applied spec of the same resource in `known_resources`.
     Diagnostics of all files are collected and raised together as one `SpecError`; warnings
     (the specs are accepted all the same) are appended to `warnings` when it is given.
+    `locked` names the resources the project's lock file records: a `renamed_from` of a
+    resource the lock does not know yet must name one of them.
     """
     drafts: list[_Draft] = []
     unreadable: list[Diagnostic] = []
@@ -124,6 +139,7 @@ def load_specs(
         drafts.append(_check(text, str(path), roles))
     known = set(known_resources) | {d.resource for d in drafts if d.resource is not None}
     _check_unique(drafts)
+    _check_renames(drafts, locked)
     _check_paths(drafts, _applied(known_resources))
     try:
         specs = _finish(drafts, known, _applied(known_resources))
@@ -169,6 +185,7 @@ def _check(text: str, file: str, roles: Collection[str] | None) -> _Draft:
             unknown_key(report, entry, "", TOP_KEYS, "key")
     _version(report, root)
     _resource(draft, root)
+    _renamed_from(draft, root)
     _table_and_path(draft, root)
     fields, names = _fields(draft, root)
     draft.data["fields"] = fields
@@ -274,6 +291,37 @@ def _resource(draft: _Draft, root: YMap) -> None:
     draft.resource, draft.resource_span = value, node.span
     draft.data["resource"] = value
     draft.where[("resource",)] = ("resource", node.span)
+
+
+def _renamed_from(draft: _Draft, root: YMap) -> None:
+    """`renamed_from: OldName`: the class name the resource had before (checked against the
+    other specs and the lock file later, see `_check_renames`)."""
+    entry = root.get("renamed_from")
+    if entry is None:
+        return
+    report, node = draft.report, entry.value
+    if isinstance(node, YScalar) and node.bad:
+        return
+    value = node.value if isinstance(node, YScalar) else None
+    if not isinstance(value, str) or not CLASS_NAME.fullmatch(value):
+        report.error(
+            node.span,
+            "renamed_from",
+            f"the old name must be a PascalCase class name, got {describe(node)}",
+            "e.g. 'renamed_from: Appointment'",
+        )
+        return
+    if value == draft.resource:
+        report.error(
+            node.span,
+            "renamed_from",
+            f"the old name is the resource's own name ('{value}')",
+            "give the old class name, or remove 'renamed_from'",
+        )
+        return
+    draft.renamed_from, draft.renamed_from_span = value, node.span
+    draft.data["renamed_from"] = value
+    draft.where[("renamed_from",)] = ("renamed_from", node.span)
 
 
 def _pascal(text: str) -> str | None:
@@ -436,6 +484,42 @@ def _check_unique(drafts: list[_Draft]) -> None:
                 break
 
 
+def _check_renames(drafts: list[_Draft], locked: Collection[str] | None) -> None:
+    """A `renamed_from` names a resource that no spec has any more, at most once; and, while
+    the rename is pending (the lock does not know the new name), one the lock records."""
+    specs = {draft.resource: draft for draft in drafts if draft.resource is not None}
+    first: dict[str, _Draft] = {}
+    for draft in drafts:
+        old, span = draft.renamed_from, draft.renamed_from_span
+        if old is None:
+            continue
+        if old in specs:
+            draft.report.error(
+                span,
+                "renamed_from",
+                f"resource '{old}' still has a spec ({specs[old].report.file})",
+                f"a renamed resource has one spec: delete {specs[old].report.file}, or remove "
+                "'renamed_from'",
+            )
+            continue
+        other = first.setdefault(old, draft)
+        if other is not draft:
+            draft.report.error(
+                span,
+                "renamed_from",
+                f"'{old}' is already renamed to '{other.resource}' ({other.report.file})",
+            )
+            continue
+        if locked is not None and draft.resource not in locked and old not in locked:
+            known = ", ".join(sorted(locked)) or "none"
+            draft.report.error(
+                span,
+                "renamed_from",
+                f"fastgen.lock has no resource '{old}' to rename",
+                f"resources it has: {known}",
+            )
+
+
 def _check_paths(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> None:
     """No resource's path lies below another's: `/books/{book_id}` would take the requests of
     `/books/reviews`, whichever router comes first. Applied resources count (those not being
@@ -464,10 +548,21 @@ def _check_paths(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> N
                 break
 
 
-def _check_targets(draft: _Draft, known: set[str]) -> None:
+def _check_targets(draft: _Draft, known: set[str], renamed: Mapping[str, _Draft]) -> None:
     """Every relation target is a spec's resource; `belongs_to` may also name a built-in one
-    (`User`), which has no spec and whose table gets no column back."""
+    (`User`), which has no spec and whose table gets no column back. A target renamed by
+    another spec (`renamed_from`) must be given its new name."""
     for target in draft.targets:
+        if target.name in renamed and target.name not in known:
+            other = renamed[target.name]
+            draft.report.error(
+                target.span,
+                target.path,
+                f"resource '{target.name}' is renamed to '{other.resource}' "
+                f"(renamed_from in {other.report.file})",
+                f"write '{target.kind}: {other.resource}'",
+            )
+            continue
         if target.name in BUILTIN_RESOURCES:
             if target.kind != "belongs_to":
                 draft.report.error(
@@ -493,14 +588,21 @@ def _applied(known_resources: KnownResources) -> Mapping[str, ResourceSpec]:
     return known_resources if isinstance(known_resources, Mapping) else {}
 
 
-def _sides(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> list[Side]:
-    """Applied resources first (those the drafts do not replace), then the drafts in order."""
+def _sides(
+    drafts: list[_Draft], applied: Mapping[str, ResourceSpec], renamed: Mapping[str, str]
+) -> list[Side]:
+    """Applied resources first (those the drafts do not replace), then the drafts in order. A
+    target still named by the old name of a renamed resource (an error of its own) is taken
+    as the new name, so that the other side's relations are not reported too."""
     loaded = {draft.resource for draft in drafts}
     sides = [Side.applied(spec) for name, spec in sorted(applied.items()) if name not in loaded]
     for draft in drafts:
         if draft.resource is None:
             continue
-        links = [Link(t.relation, t.kind, t.name, t.via, t, t.optional) for t in draft.targets]
+        links = [
+            Link(t.relation, t.kind, renamed.get(t.name, t.name), t.via, t, t.optional)
+            for t in draft.targets
+        ]
         sides.append(
             Side(
                 draft.resource,
@@ -517,9 +619,15 @@ def _sides(drafts: list[_Draft], applied: Mapping[str, ResourceSpec]) -> list[Si
 def _finish(
     drafts: list[_Draft], known: set[str], applied: Mapping[str, ResourceSpec]
 ) -> list[ResourceSpec]:
+    renamed = {
+        d.renamed_from: d
+        for d in drafts
+        if d.renamed_from is not None and d.renamed_from not in known
+    }
     for draft in drafts:
-        _check_targets(draft, known)
-    check_links(_sides(drafts, applied))
+        _check_targets(draft, known, renamed)
+    new_names = {old: d.resource for old, d in renamed.items() if d.resource is not None}
+    check_links(_sides(drafts, applied, new_names))
     specs: list[ResourceSpec] = []
     located: list[Located] = []
     for draft in drafts:

@@ -173,7 +173,11 @@ class Access(_Frozen):
 
 
 class ResourceSpec(_Frozen):
-    """A loaded, normalised resource spec. Defaults (table, path) are already filled in."""
+    """A loaded, normalised resource spec. Defaults (table, path) are already filled in.
+
+    `renamed_from` names the resource this one was called before: the next `sync` renames its
+    table, modules and references instead of refusing a resource without a spec. Once applied,
+    it is inert and may stay."""
 
     version: Literal[1] = 1
     resource: ClassName
@@ -183,6 +187,7 @@ class ResourceSpec(_Frozen):
     relations: tuple[RelationSpec, ...] = ()
     access: Access = Access()
     limits: Limits = Limits()
+    renamed_from: ClassName | None = None
 
     @property
     def has_owner(self) -> bool:

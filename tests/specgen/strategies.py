@@ -819,6 +819,9 @@ def _spec_set(draw: st.DrawFn, max_resources: int) -> SpecSet:
         limits = _limits(draw)
         if limits is not None:
             draft.data["limits"] = limits
+    for draft in drafts:  # a name it had before: inert for a resource fastgen adds
+        if _edge(draw, 0.04):
+            draft.data["renamed_from"] = f"Former{draft.resource}"
     order = draw(st.permutations(list(range(count))))
     files = tuple((f"{drafts[i].module}.yaml", dump_spec(_ordered(drafts[i].data))) for i in order)
     return SpecSet(files, tuple(roles))
