@@ -15,6 +15,8 @@ same specs, the state in `fastgen.lock`) and current (the file on disk).
   Python nodes only today's render has are added; a file that does not exist is created.
 - A file deleted by hand stays deleted while the blueprint leaves it alone; a conflict otherwise.
 - A file no longer generated is left as it is and leaves the record.
+- The files fastgen owns whole (`fastgen-spec.schema.json`, `app/core/roles.py`; `fastgen sync`
+  rewrites them too) are today's render, whatever is on disk.
 
 Any conflict: exit 3, nothing written, the code to paste and where. Otherwise the files and the
 record (now today's render) are written together; a second run has nothing to do. Migrations
@@ -61,8 +63,15 @@ def upgrade(project: Project) -> Outcome:
     files: dict[str, str] = {}
     notes: list[str] = []
     conflicts: list[PatchConflict] = []
+    from fastgen.commands.specs import ROLES_PATH, owned_files
+
+    owned = {*owned_files(), ROLES_PATH}
     for path, text in rendered.items():
         new = wired(path, text, state, order)
+        if path in owned:
+            if new != read_text(project.root, path):
+                files[path] = new
+            continue
         base = bases.get(path)
         base = None if base is None else wired(path, with_roles_of(path, base, new), state, order)
         merged = _upgraded(project, path, base, new, notes, conflicts)

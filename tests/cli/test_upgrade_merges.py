@@ -119,9 +119,13 @@ def test_without_a_record_what_differs_is_kept_and_what_is_missing_added(
     readme = bookshop / "README.md"
     readme.write_text(readme.read_text() + "\nHand-written notes.\n")
     edited_readme = readme.read_bytes()
+    schema = bookshop / "fastgen-spec.schema.json"  # owned whole: an older one is replaced
+    current_schema = schema.read_text()
+    schema.write_text(current_schema.replace('"renamed_from"', '"renamed_from_of_old"', 1))
 
     result = run("--project", bookshop, "upgrade")
     assert result.exit_code == 0, result.output
+    assert schema.read_text() == current_schema
     assert (bookshop / SECURITY).read_text() == today.replace(TOKEN_LINE, TOKEN_LINE + HAND_EDIT)
     assert f"{SECURITY}: function read_token differs from this fastgen's; kept" in result.output
     assert "README.md: differs from this fastgen's version; kept" in result.output
