@@ -39,12 +39,40 @@ def name_forms(old: str, new: str, tables: tuple[str, str] | None = None) -> dic
 
 def name_mapping(before: str, after: str, forms: Mapping[str, str]) -> dict[str, str]:
     """old name -> new name for the names of `before` (generated for the old names) that
-    `after` (generated for the new ones) no longer has and whose renamed spelling it has."""
-    return {
+    `after` (generated for the new ones) no longer has and whose renamed spelling it has; and
+    old module -> new module for the modules `before` imports from and `after` does not (a
+    module path can change while its last part stays a name of the file: Book's relation
+    `author` keeps its name when Author becomes Writer, `app.models.author` does not)."""
+    names = {
         name: renamed
         for name, renamed in _renamed(before, after, forms).items()
         if renamed in _names(after)
     }
+    return {**names, **_renamed_modules(before, after, forms)}
+
+
+_FROM = re.compile(r"^([ \t]*from[ \t]+)([\w.]+)(?=[ \t]+import\b)", re.MULTILINE)
+_IMPORT = re.compile(r"^([ \t]*import[ \t]+)([\w.]+)", re.MULTILINE)
+
+
+def _modules(source: str) -> set[str]:
+    return {match[2] for pattern in (_FROM, _IMPORT) for match in pattern.finditer(source)}
+
+
+def _renamed_modules(before: str, after: str, forms: Mapping[str, str]) -> dict[str, str]:
+    """Dotted modules only `before` imports, whose parts renamed (whole parts only) `after`
+    imports."""
+    if not forms:
+        return {}
+    imported = _modules(after)
+    result: dict[str, str] = {}
+    for module in sorted(_modules(before) - imported):
+        if "." not in module:
+            continue
+        renamed = ".".join(forms.get(part, part) for part in module.split("."))
+        if renamed != module and renamed in imported:
+            result[module] = renamed
+    return result
 
 
 def stale_names(before: str, after: str, forms: Mapping[str, str], merged: str) -> list[str]:
@@ -69,10 +97,15 @@ def _renamed(before: str, after: str, forms: Mapping[str, str]) -> dict[str, str
 
 
 def rename_names(source: str, mapping: Mapping[str, str]) -> str:
-    """`source` with each name token in `mapping` replaced (strings and comments untouched);
-    `source` itself when it does not tokenize."""
+    """`source` with each name token in `mapping` replaced (strings and comments untouched) and
+    each module in `mapping` (dotted keys) replaced in the import lines that name it; the names
+    stay as they are when `source` does not tokenize."""
     if not mapping:
         return source
+    modules = {old: new for old, new in mapping.items() if "." in old}
+    if modules:
+        for pattern in (_FROM, _IMPORT):
+            source = pattern.sub(lambda m: m[1] + modules.get(m[2], m[2]), source)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
