@@ -24,9 +24,11 @@ from httpx import ASGITransport
 from httpx import AsyncClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import MetaData
 from sqlalchemy import event
 from sqlalchemy import pool
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -72,14 +74,24 @@ class ClientFor(Protocol):
         ...
 
 
+def _rebuild_schema(connection: Connection) -> None:
+    """Drop every table the test database has, as reflected (one left by an earlier schema may
+    hold tables and foreign keys the models no longer describe, which dropping only the models'
+    tables would trip over), then the models' enum types; create the current models' schema."""
+    leftovers = MetaData()
+    leftovers.reflect(connection)
+    leftovers.drop_all(connection)
+    SQLModel.metadata.drop_all(connection)
+    SQLModel.metadata.create_all(connection)
+
+
 async def _reset_database(engine: AsyncEngine, url: str) -> None:
     """Leave every table of SQLModel.metadata existing and empty."""
     tables = SQLModel.metadata.sorted_tables
     async with engine.begin() as conn:
         if url not in _schema_ready:
             # First use in this run: rebuild the schema from the current models.
-            await conn.run_sync(SQLModel.metadata.drop_all)
-            await conn.run_sync(SQLModel.metadata.create_all)
+            await conn.run_sync(_rebuild_schema)
             _schema_ready.add(url)
         elif tables:
             preparer = conn.dialect.identifier_preparer
