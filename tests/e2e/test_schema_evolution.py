@@ -5,8 +5,9 @@ head`, check the rows are intact (and new columns filled), `alembic check` (the 
 the models), then `alembic downgrade -1` and `upgrade head` again with the rows still there. The
 generated test suite (about a minute) runs at two checkpoints: after the field changes and the
 relations added (every field change is still in the code then), and after the last change (a
-resource removed). Hand edits made before the first change must survive all of them. The two
-databases are two tests, so pytest-xdist runs them side by side.
+resource removed; by then a relation was made optional and required again, Member gained an
+owner and Author was renamed Writer). Hand edits made before the first change must survive all
+of them. The two databases are two tests, so pytest-xdist runs them side by side.
 """
 
 from __future__ import annotations
@@ -118,6 +119,14 @@ def spec(name: str, old: str, new: str, *flags: str) -> Callable[[Path], None]:
         run([str(BIN / "fastgen"), "sync", *flags], project)
 
     return apply
+
+
+def rename_author(project: Path) -> None:
+    edit_spec(project, "author", "resource: Author", "renamed_from: Author\nresource: Writer")
+    edit_spec(project, "book", "belongs_to: Author", "belongs_to: Writer")
+    run([str(BIN / "fastgen"), "sync"], project)
+    assert (project / "app" / "models" / "writer.py").is_file()
+    assert not (project / "app" / "models" / "author.py").exists()
 
 
 def ignore(books: list[dict[str, Any]], members: list[dict[str, Any]]) -> None:
@@ -275,6 +284,35 @@ CHANGES = [
         ),
         ignore,
         migrates=False,
+    ),
+    Change(
+        "relation made optional, on_delete set null (the foreign key made again)",
+        spec(
+            "book",
+            "author: {belongs_to: Author, on_delete: cascade,",
+            "author: {belongs_to: Author, optional: true, on_delete: set null,",
+        ),
+        lambda books, members: _values(books, "author_id", [1, 1]),
+    ),
+    Change(
+        "relation made required again (destructive, confirmed by flag; every row has one)",
+        spec(
+            "book",
+            "author: {belongs_to: Author, optional: true, on_delete: set null,",
+            "author: {belongs_to: Author, on_delete: cascade,",
+            "--allow-destructive",
+        ),
+        lambda books, members: _values(books, "author_id", [1, 1]),
+    ),
+    Change(
+        "owner added to a resource with rows (owner_id, empty for them)",
+        spec("member", "update: [public]", "update: [owner, admin]"),
+        lambda books, members: _all(members, "owner_id", None),
+    ),
+    Change(
+        "resource renamed with renamed_from (Author -> Writer; Book's foreign key follows)",
+        lambda project: rename_author(project),
+        lambda books, members: _values(books, "author_id", [1, 1]),
     ),
     Change(
         "resource added next to rows (Tag, many_to_many Book)",
