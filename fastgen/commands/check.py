@@ -113,8 +113,10 @@ def _recorded(project: Project, state: ProjectState, reported: set[str | None]) 
         record = read_record(project.root)
     except FastgenError as error:
         return [Finding(OUT_OF_DATE, error.message, error.hint or "", RECORD_DIR)]
-    if record is None:
-        return []
+    if record is None:  # made by a fastgen before the record: which files are out of date
+        # cannot be told from hand edits, but upgrade can say (and records them)
+        message = f"no {RECORD_DIR}/ record of what fastgen generated (an earlier fastgen made it)"
+        return [Finding(OUT_OF_DATE, message, "fastgen upgrade", RECORD_DIR)]
     identity = record.identity or guess_identity(project.root)
     if identity is None:
         return []

@@ -122,6 +122,10 @@ def test_without_a_record_what_differs_is_kept_and_what_is_missing_added(
     schema = bookshop / "fastgen-spec.schema.json"  # owned whole: an older one is replaced
     current_schema = schema.read_text()
     schema.write_text(current_schema.replace('"renamed_from"', '"renamed_from_of_old"', 1))
+    told = run("--project", bookshop, "check")
+    assert told.exit_code == 1, told.output
+    assert "blueprint-out-of-date: no .fastgen/ record of what fastgen generated" in told.output
+    assert "fix: fastgen upgrade" in told.output
 
     result = run("--project", bookshop, "upgrade")
     assert result.exit_code == 0, result.output
