@@ -144,3 +144,20 @@ def bookshop(project: Path, project_templates: ProjectCache) -> Path:
     template = project_templates.template(key, _bookshop_with_author_and_book)
     shutil.rmtree(project)
     return project_templates.copy(template, project.parent)
+
+
+@pytest.fixture
+def shop(
+    bookshop: Path, examples: Path, run: Run, project_templates: ProjectCache, tmp_path: Path
+) -> Path:
+    """The bookshop (Author, Book) with the example Tag (many_to_many Book, link table
+    tags_books): a copy of the one made once for the run."""
+
+    def build(folder: Path) -> Path:
+        project = Path(shutil.copytree(bookshop, folder / "bookshop"))
+        result = run("--project", project, "add", "resource", examples / "bookshop" / "tag.yaml")
+        assert result.exit_code == 0, result.output
+        return project
+
+    template = project_templates.template("cli: bookshop, author, book and tag", build)
+    return project_templates.copy(template, tmp_path / "shop")

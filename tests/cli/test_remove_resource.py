@@ -4,7 +4,6 @@ and that a refusal or a dry run writes nothing."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,6 @@ from fastgen.commands.evolve import Decisions
 from fastgen.commands.remove_resource import remove_resource
 from fastgen.errors import UsageError
 from fastgen.project import find_project
-from tests.project_cache import ProjectCache
 
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
@@ -26,23 +24,6 @@ TAG_FILES = [
     "tests/factories/tag.py",
     "tests/test_tag.py",
 ]
-
-
-@pytest.fixture
-def shop(
-    bookshop: Path, examples: Path, run: Run, project_templates: ProjectCache, tmp_path: Path
-) -> Path:
-    """The bookshop (Author, Book) with the example Tag (many_to_many Book, link table
-    tags_books): a copy of the one made once for the run."""
-
-    def build(folder: Path) -> Path:
-        project = Path(shutil.copytree(bookshop, folder / "bookshop"))
-        result = run("--project", project, "add", "resource", examples / "bookshop" / "tag.yaml")
-        assert result.exit_code == 0, result.output
-        return project
-
-    template = project_templates.template("cli: bookshop, author, book and tag", build)
-    return project_templates.copy(template, tmp_path / "shop")
 
 
 def versions(root: Path) -> list[str]:

@@ -4,33 +4,13 @@ table, and afterwards the declaration is inert. Bad declarations are refused at 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.project_cache import ProjectCache
-
 if TYPE_CHECKING:
     from conftest import Run, Snapshot
-
-
-@pytest.fixture
-def shop(
-    bookshop: Path, examples: Path, run: Run, project_templates: ProjectCache, tmp_path: Path
-) -> Path:
-    """The bookshop (Author, Book) with the example Tag (many_to_many Book, link table
-    tags_books): a copy of the one made once for the run."""
-
-    def build(folder: Path) -> Path:
-        project = Path(shutil.copytree(bookshop, folder / "bookshop"))
-        result = run("--project", project, "add", "resource", examples / "bookshop" / "tag.yaml")
-        assert result.exit_code == 0, result.output
-        return project
-
-    template = project_templates.template("cli: bookshop, author, book and tag", build)
-    return project_templates.copy(template, tmp_path / "shop")
 
 
 def edit(path: Path, old: str, new: str) -> None:
