@@ -140,39 +140,25 @@ def _batch(pair: _Pair) -> str:
                     conv(str(new.name)), table, [c.name for c in new.columns], unique=new.unique
                 )
             )
-    new_uniques = {
-        _columns_key(c.columns, {}): c
-        for c in after.constraints
-        if isinstance(c, sa.UniqueConstraint)
-    }
-    for constraint in _sorted(before.constraints, sa.UniqueConstraint):
-        unique = new_uniques[_columns_key(constraint.columns, columns)]
-        if constraint.name != unique.name:
-            drops.append(ops.DropConstraintOp(conv(str(constraint.name)), table, type_="unique"))
-            creates.append(
-                ops.CreateUniqueConstraintOp(
-                    conv(str(unique.name)), table, [c.name for c in unique.columns]
-                )
+    for constraint, unique in _renamed(pair, sa.UniqueConstraint, columns):
+        drops.append(ops.DropConstraintOp(conv(str(constraint.name)), table, type_="unique"))
+        creates.append(
+            ops.CreateUniqueConstraintOp(
+                conv(str(unique.name)), table, [c.name for c in unique.columns]
             )
-    new_keys = {
-        _columns_key(c.columns, {}): c
-        for c in after.constraints
-        if isinstance(c, sa.ForeignKeyConstraint)
-    }
-    for key in _sorted(before.constraints, sa.ForeignKeyConstraint):
-        new_key = new_keys[_columns_key(key.columns, columns)]
-        if key.name != new_key.name:
-            drops.append(ops.DropConstraintOp(conv(str(key.name)), table, type_="foreignkey"))
-            creates.append(
-                ops.CreateForeignKeyOp(
-                    conv(str(new_key.name)),
-                    table,
-                    new_key.referred_table.name,
-                    [c.name for c in new_key.columns],
-                    [element.column.name for element in new_key.elements],
-                    ondelete=new_key.ondelete,
-                )
+        )
+    for key, new_key in _renamed(pair, sa.ForeignKeyConstraint, columns):
+        drops.append(ops.DropConstraintOp(conv(str(key.name)), table, type_="foreignkey"))
+        creates.append(
+            ops.CreateForeignKeyOp(
+                conv(str(new_key.name)),
+                table,
+                new_key.referred_table.name,
+                [c.name for c in new_key.columns],
+                [element.column.name for element in new_key.elements],
+                ondelete=new_key.ondelete,
             )
+        )
     for old_column, new_column in zip(before.columns, after.columns, strict=True):
         if old_column.name != new_column.name:
             renames.append(
@@ -195,6 +181,18 @@ def _render(table: str, operations: list[ops.MigrateOperation]) -> str:
         ops.UpgradeOps([ops.ModifyTableOps(table, operations)]), render_as_batch=True
     )
     return "\n".join(line for line in code.splitlines() if line.strip() and "###" not in line)
+
+
+def _renamed(
+    pair: _Pair, kind: type[sa.Constraint], columns: Mapping[str, str]
+) -> list[tuple[Any, Any]]:
+    """The constraints of `kind` of the table before and after, paired by their columns (as
+    `columns` renames them), whose names changed; in name order."""
+    after = {_columns_key(c.columns, {}): c for c in _sorted(pair.after.constraints, kind)}
+    paired = (
+        (c, after[_columns_key(c.columns, columns)]) for c in _sorted(pair.before.constraints, kind)
+    )
+    return [(old, new) for old, new in paired if old.name != new.name]
 
 
 def _sorted(constraints: Any, kind: type[sa.Constraint]) -> list[Any]:
